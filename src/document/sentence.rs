@@ -1,0 +1,214 @@
+//! Sentence splitting and word tokens over normalised segment text.
+//!
+//! A sentence ends at `.`, `!`, `?` or `…` (plus any closing quotes or
+//! brackets) followed by a space and a capital letter, a digit, or an opening
+//! quote or bracket. A period does not end a sentence after a known
+//! abbreviation ("Dr.", "e.g.", "vs.", "et al."), after a single capital
+//! initial ("J. Smith"), or inside a dotted abbreviation ("U.S.") — nor inside
+//! numbers ("0.5 mg/kg", "2.1 What is…"), which have no space after the dot.
+
+use std::ops::Range;
+
+/// Lower-case abbreviations (without their final period) after which a period
+/// never ends a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "al", "approx",
+    "fig", "figs", "inc", "ltd", "co", "corp", "mt", "cf", "ca", "vol", "pp", "ed", "eds", "dept",
+    "est", "min", "max", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "ph.d", "m.d", "d.o", "b.s", "m.s", "r.n",
+    "a.m", "p.m", "resp", "incl", "govt", "assn", "univ", "mg", "mcg", "ml", "kg", "hr", "hrs",
+];
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '»' | '›')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '(' | '[' | '{' | '«' | '‹' | '¿' | '¡' | '*' | '_'
+    )
+}
+
+/// Whether a word-like token (letters, digits, dots) ends right before
+/// `dot`, and what it is.
+fn token_before(text: &str, dot: usize) -> &str {
+    let start = text[..dot]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &text[start..dot]
+}
+
+fn period_is_abbreviation(text: &str, dot: usize) -> bool {
+    let token = token_before(text, dot);
+    if token.is_empty() {
+        return false;
+    }
+    let lower = token.to_lowercase();
+    let lower = lower.trim_start_matches('-');
+    if ABBREVIATIONS.contains(&lower) {
+        // "no." only abbreviates "number" before a digit.
+        if lower == "no" || lower == "nos" {
+            let next = text[dot + 1..].trim_start().chars().next();
+            return next.is_some_and(|c| c.is_ascii_digit());
+        }
+        return true;
+    }
+    let mut chars = token.chars();
+    // A single capital initial: "J. Smith".
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_uppercase()
+    {
+        return true;
+    }
+    // Dotted abbreviations such as "U.S" or "e.g" not in the list.
+    token.contains('.') && token.split('.').all(|p| p.chars().count() <= 2)
+}
+
+/// Sentence ranges of `text` (normalised segment text), trimmed, in order and
+/// covering every non-space character.
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Extend over repeated terminators and closing quotes/brackets.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if matches!(d, '.' | '!' | '?' | '…') || is_closer(d) {
+                end = j + d.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        if end >= text.len() || bytes[end] != b' ' {
+            continue;
+        }
+        let next = text[end + 1..].chars().next();
+        let Some(next) = next else { continue };
+        if !(next.is_uppercase() || next.is_ascii_digit() || is_opener(next)) {
+            continue;
+        }
+        if c == '.' && end == i + 1 && period_is_abbreviation(text, i) {
+            continue;
+        }
+        push_trimmed(text, start..end, &mut sentences);
+        start = end + 1;
+    }
+    push_trimmed(text, start..text.len(), &mut sentences);
+    sentences
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+/// Whether `c` is part of a word for boundary checks.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Word tokens (letters, digits, apostrophes and hyphens inside a word) with
+/// their byte ranges.
+pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut iter = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = loop {
+            let (i, c) = iter.next()?;
+            if is_word_char(c) {
+                break (i, c);
+            }
+        };
+        let mut end = start + first.len_utf8();
+        while let Some(&(i, c)) = iter.peek() {
+            if is_word_char(c) {
+                end = i + c.len_utf8();
+                iter.next();
+            } else if c == '\'' || c == '-' {
+                // Inside a word only if a word character follows.
+                let mut look = iter.clone();
+                look.next();
+                if look.peek().is_some_and(|&(_, d)| is_word_char(d)) {
+                    iter.next();
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        Some(start..end)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_plain_sentences() {
+        assert_eq!(
+            sentences("It helps. It hurts! Does it? Yes."),
+            vec!["It helps.", "It hurts!", "Does it?", "Yes."]
+        );
+    }
+
+    #[test]
+    fn survives_abbreviations_and_numbers() {
+        let text = "Dr. Lee et al. reported 0.5 mg/kg doses, e.g. in the U.S. trial vs. placebo. \
+                    J. Smith agreed. 2.1 What is TRD? It is hard.";
+        assert_eq!(
+            sentences(text),
+            vec![
+                "Dr. Lee et al. reported 0.5 mg/kg doses, e.g. in the U.S. trial vs. placebo.",
+                "J. Smith agreed.",
+                "2.1 What is TRD?",
+                "It is hard."
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_quotes_stay_with_the_sentence() {
+        assert_eq!(
+            sentences("He said \"it works.\" Then he left. (See below.) Done"),
+            vec![
+                "He said \"it works.\"",
+                "Then he left.",
+                "(See below.)",
+                "Done"
+            ]
+        );
+    }
+
+    #[test]
+    fn lowercase_after_period_does_not_split() {
+        assert_eq!(
+            sentences("approx. ten people. ok"),
+            vec!["approx. ten people. ok"]
+        );
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes_and_hyphens() {
+        let text = "isn't non-addictive -- 'quoted' end-";
+        let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
+        assert_eq!(got, vec!["isn't", "non-addictive", "quoted", "end"]);
+    }
+}
