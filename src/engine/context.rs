@@ -1,0 +1,324 @@
+//! Sentence-level rules (`pattern`, `substitution`) and their context checks.
+//!
+//! Negation and hedging are decided inside the sentence, near the match:
+//! a negator counts only if it comes at most `negation_window` words before
+//! the match with no clause break (`,` `;` `:` brackets, dashes, "but",
+//! "however"…) in between; a hedge counts anywhere in the same clause,
+//! where clauses are split only at contrasts (`;`, "but", "however",
+//! "although"…). A citation counts in the same sentence or the next one, and
+//! is looked for in the raw file text, so link destinations, footnote
+//! markers and DOIs in Markdown count.
+
+use std::ops::Range;
+
+use super::{Analysis, diagnostic, overlaps};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::document::sentence::words;
+use crate::rule::{Pattern, Policy, RuleKind};
+use crate::scan::Owner;
+
+const CLAUSE_WORDS: &[&str] = &[
+    "but", "however", "although", "though", "yet", "except", "whereas", "while", "unlike",
+];
+const CONTRAST_WORDS: &[&str] = &["but", "however", "although", "though", "whereas", "yet"];
+
+/// Whether `between` (text between a negator and a match) breaks a clause.
+fn breaks_clause(between: &str) -> bool {
+    if between.contains([',', ';', ':', '(', ')', '—', '–', '"']) || between.contains(" - ") {
+        return true;
+    }
+    words(between).any(|w| {
+        let word = &between[w];
+        CLAUSE_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
+    })
+}
+
+fn breaks_contrast(between: &str) -> bool {
+    between.contains(';')
+        || words(between).any(|w| {
+            let word = &between[w];
+            CONTRAST_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
+        })
+}
+
+/// Whether a sentence is a question.
+pub fn is_question(sentence: &str) -> bool {
+    sentence
+        .trim_end_matches(['"', '\'', ')', ']', '*', '_', ' '])
+        .ends_with('?')
+}
+
+/// Outcome of the context checks for one match.
+enum Verdict {
+    Keep { downgraded: Vec<&'static str> },
+    Drop,
+}
+
+fn check_pattern(
+    a: &Analysis<'_>,
+    pattern: &Pattern,
+    seg: usize,
+    range: &Range<usize>,
+    k: usize,
+) -> Verdict {
+    let ctx = &pattern.context;
+    let text = &a.doc.segments[seg].text;
+    let sent = &a.sentences[k].range;
+    let sentence = &text[sent.clone()];
+    let local = range.start - sent.start..range.end.min(sent.end) - sent.start;
+
+    if ctx.question == Policy::Exempt && is_question(sentence) {
+        return Verdict::Drop;
+    }
+    for &lex in &ctx.requires {
+        if a.has_lex(k, lex) {
+            continue;
+        }
+        // A pronoun subject ("It is completely safe") takes the treatment
+        // named in one of the two sentences before.
+        let antecedent = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p))
+            && (1..=2)
+                .filter_map(|d| k.checked_sub(d))
+                .any(|j| a.has_lex(j, lex));
+        if !antecedent {
+            return Verdict::Drop;
+        }
+    }
+    if pattern
+        .unless
+        .iter()
+        .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
+    {
+        return Verdict::Drop;
+    }
+    if pattern
+        .unless_sentence
+        .iter()
+        .any(|re| re.is_match(sentence))
+    {
+        return Verdict::Drop;
+    }
+    if ctx.negated == Policy::Exempt
+        && let Some(neg) = a.rules.special.negator
+    {
+        let negated = a.lex_hits(k, neg).any(|n| {
+            n.end <= range.start && {
+                let between = &text[n.end..range.start];
+                !breaks_clause(between) && words(between).count() < ctx.negation_window
+            }
+        });
+        if negated {
+            return Verdict::Drop;
+        }
+    }
+    let mut downgraded = Vec::new();
+    if ctx.hedged != Policy::Ignore
+        && let Some(hedge) = a.rules.special.hedge
+    {
+        let hedged = a.lex_hits(k, hedge).any(|h| {
+            if overlaps(h, range) {
+                return false;
+            }
+            let between = if h.end <= range.start {
+                &text[h.end..range.start]
+            } else {
+                &text[range.end..h.start]
+            };
+            !breaks_contrast(between)
+        });
+        if hedged {
+            match ctx.hedged {
+                Policy::Exempt => return Verdict::Drop,
+                Policy::Downgrade => downgraded.push("the claim is hedged"),
+                Policy::Ignore => {}
+            }
+        }
+    }
+    if ctx.cited != Policy::Ignore
+        && let Some(citation) = a.rules.special.citation
+    {
+        let raw = a.source.text();
+        let lexicon = &a.rules.lexicons[citation].raw;
+        let mut cited = lexicon.is_match(&raw[a.sentence_span(k)]);
+        if !cited && k + 1 < a.sentences.len() {
+            let next_seg = a.sentences[k + 1].seg;
+            if !a.doc.segments[next_seg].kind.is_heading() {
+                cited = lexicon.is_match(&raw[a.sentence_span(k + 1)]);
+            }
+        }
+        if cited {
+            match ctx.cited {
+                Policy::Exempt => return Verdict::Drop,
+                Policy::Downgrade => downgraded.push("a source is cited"),
+                Policy::Ignore => {}
+            }
+        }
+    }
+    Verdict::Keep { downgraded }
+}
+
+/// Keeps the leftmost-longest of overlapping matches (input sorted by start,
+/// longest first).
+fn non_overlapping(mut found: Vec<(Range<usize>, Diagnostic)>) -> Vec<Diagnostic> {
+    found.sort_by(|a, b| {
+        (a.0.start, std::cmp::Reverse(a.0.end)).cmp(&(b.0.start, std::cmp::Reverse(b.0.end)))
+    });
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut last_end = 0;
+    for (range, d) in found {
+        if !out.is_empty() && range.start < last_end {
+            continue;
+        }
+        last_end = range.end;
+        out.push(d);
+    }
+    out
+}
+
+/// Adapts the case of `replacement` to the case of `found` ("Side Affects"
+/// → "Side Effects", "SIDE AFFECTS" → "SIDE EFFECTS").
+pub fn match_case(found: &str, replacement: &str) -> String {
+    let found_words: Vec<&str> = found.split_whitespace().collect();
+    let letters: String = found.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.chars().count() > 1 && letters.chars().all(char::is_uppercase) {
+        return replacement.to_uppercase();
+    }
+    let title = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let all_title = found_words.len() > 1 && found_words.iter().all(|w| title(w));
+    let mut out = String::with_capacity(replacement.len());
+    for (i, word) in replacement.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let capitalise = if all_title {
+            true
+        } else {
+            i == 0 && found_words.first().is_some_and(|w| title(w))
+        };
+        if capitalise {
+            let mut chars = word.chars();
+            if let Some(c) = chars.next() {
+                out.extend(c.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+    let rules = &a.rules.rules;
+    for (seg_index, seg) in a.doc.segments.iter().enumerate() {
+        // Per rule: candidate findings in this segment.
+        let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
+        for hit in &a.hits[seg_index] {
+            let (index, swap) = match hit.owner {
+                Owner::Trigger(r) => (r, None),
+                Owner::Swap(r, n) => (r, Some(n)),
+                _ => continue,
+            };
+            let rule = &rules[index];
+            if !rule.applies_to(seg.kind) || seg.sentences.is_empty() {
+                continue;
+            }
+            let k = a.sentence_at(seg_index, hit.range.start);
+            let matched = &seg.text[hit.range.clone()];
+            let span = a.file_span(seg_index, &hit.range);
+            match (&rule.kind, swap) {
+                (RuleKind::Pattern(pattern), None) => {
+                    let Verdict::Keep { downgraded } =
+                        check_pattern(a, pattern, seg_index, &hit.range, k)
+                    else {
+                        continue;
+                    };
+                    let mut d = diagnostic(a, index, span, &[("match", matched)]);
+                    for reason in downgraded {
+                        let lower = d.severity.downgraded();
+                        if lower != d.severity {
+                            d.notes.push(format!(
+                                "reported as {lower}, not {}, because {reason}; a qualifier does not make an unsupported claim accurate",
+                                d.severity
+                            ));
+                            d.severity = lower;
+                        }
+                    }
+                    found.push((index, hit.range.clone(), d));
+                }
+                (RuleKind::Substitution(sub), Some(n)) => {
+                    let Some((_, replacement)) = sub.swaps.get(n) else {
+                        continue;
+                    };
+                    let sent = &a.sentences[k].range;
+                    let sentence = &seg.text[sent.clone()];
+                    let local = hit.range.start.saturating_sub(sent.start)
+                        ..hit.range.end.min(sent.end).saturating_sub(sent.start);
+                    if sub
+                        .unless
+                        .iter()
+                        .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
+                    {
+                        continue;
+                    }
+                    let suggestion = match_case(matched, replacement);
+                    let mut d = diagnostic(
+                        a,
+                        index,
+                        span.clone(),
+                        &[("match", matched), ("suggestion", &suggestion)],
+                    );
+                    // Only an exact, single-line edit is safe to apply.
+                    if a.source.text().get(span.clone()) == Some(matched) {
+                        d.fix = Some(Fix {
+                            span,
+                            replacement: suggestion.clone(),
+                        });
+                    }
+                    d.suggestion = Some(suggestion);
+                    found.push((index, hit.range.clone(), d));
+                }
+                _ => {}
+            }
+        }
+        found.sort_by_key(|(index, _, _)| *index);
+        let mut start = 0;
+        while start < found.len() {
+            let index = found[start].0;
+            let end = found[start..]
+                .iter()
+                .position(|(i, _, _)| *i != index)
+                .map_or(found.len(), |p| start + p);
+            let group: Vec<(Range<usize>, Diagnostic)> = found[start..end]
+                .iter()
+                .map(|(_, r, d)| (r.clone(), d.clone()))
+                .collect();
+            out.extend(non_overlapping(group));
+            start = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_matching() {
+        assert_eq!(match_case("Side Affects", "side effects"), "Side Effects");
+        assert_eq!(match_case("side affects", "side effects"), "side effects");
+        assert_eq!(match_case("SIDE AFFECTS", "side effects"), "SIDE EFFECTS");
+        assert_eq!(match_case("Side affects", "side effects"), "Side effects");
+        assert_eq!(match_case("spravado", "Spravato"), "Spravato");
+    }
+
+    #[test]
+    fn clause_breaks() {
+        assert!(breaks_clause(", ketamine is "));
+        assert!(breaks_clause(" but it is "));
+        assert!(!breaks_clause(" a "));
+        assert!(is_question("Is ketamine addictive?"));
+        assert!(is_question("Is it \"safe?\""));
+        assert!(!is_question("No."));
+    }
+}

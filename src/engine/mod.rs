@@ -1,0 +1,166 @@
+//! Linting one document: scan, check context, build diagnostics.
+//!
+//! The engine never reads files and never prints. It takes a [`SourceFile`]
+//! and a [`RuleSet`] and returns sorted [`Diagnostic`]s. Each segment is
+//! scanned once by the shared [`crate::scan::Scanner`]; rules then only look
+//! at their own hits and at lexicon hits in the same sentence.
+
+mod context;
+mod repetition;
+mod require;
+
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Format};
+use crate::rule::{LexIdx, RuleKind, RuleSet};
+use crate::scan::{Hit, Owner};
+use crate::source::SourceFile;
+
+/// A sentence: segment index and range in that segment's text.
+#[derive(Debug, Clone)]
+pub struct SentenceRef {
+    pub seg: usize,
+    pub range: Range<usize>,
+}
+
+/// Everything the rules need to know about one document.
+pub struct Analysis<'a> {
+    pub rules: &'a RuleSet,
+    pub source: &'a SourceFile,
+    pub doc: Document,
+    /// Scanner hits per segment.
+    pub hits: Vec<Vec<Hit>>,
+    /// Lexicon hits per segment and lexicon, after `unless` filtering.
+    pub lex: Vec<Vec<Vec<Range<usize>>>>,
+    /// All sentences in document order.
+    pub sentences: Vec<SentenceRef>,
+    /// Global index of each segment's first sentence.
+    pub first_sentence: Vec<usize>,
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(rules: &'a RuleSet, source: &'a SourceFile, format: Format) -> Self {
+        let doc = Document::parse(source, format);
+        let nlex = rules.lexicons.len();
+        let mut hits = Vec::with_capacity(doc.segments.len());
+        let mut lex = Vec::with_capacity(doc.segments.len());
+        let mut sentences = Vec::new();
+        let mut first_sentence = Vec::with_capacity(doc.segments.len());
+        for (i, seg) in doc.segments.iter().enumerate() {
+            let seg_hits = rules.scanner.scan(&seg.text);
+            let mut per_lex: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
+            let mut unless: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
+            for hit in &seg_hits {
+                match hit.owner {
+                    Owner::Lexicon(l) => per_lex[l].push(hit.range.clone()),
+                    Owner::LexiconUnless(l) => unless[l].push(hit.range.clone()),
+                    _ => {}
+                }
+            }
+            for (l, cancel) in unless.iter().enumerate() {
+                if !cancel.is_empty() {
+                    per_lex[l].retain(|r| !cancel.iter().any(|c| overlaps(c, r)));
+                }
+            }
+            hits.push(seg_hits);
+            lex.push(per_lex);
+            first_sentence.push(sentences.len());
+            sentences.extend(seg.sentences.iter().map(|r| SentenceRef {
+                seg: i,
+                range: r.clone(),
+            }));
+        }
+        Self {
+            rules,
+            source,
+            doc,
+            hits,
+            lex,
+            sentences,
+            first_sentence,
+        }
+    }
+
+    /// Global index of the sentence of segment `seg` holding `offset`.
+    pub fn sentence_at(&self, seg: usize, offset: usize) -> usize {
+        let ranges = &self.doc.segments[seg].sentences;
+        let local = ranges
+            .partition_point(|r| r.start <= offset)
+            .saturating_sub(1);
+        self.first_sentence[seg] + local.min(ranges.len().saturating_sub(1))
+    }
+
+    /// Text of global sentence `k`.
+    pub fn sentence_text(&self, k: usize) -> &str {
+        let s = &self.sentences[k];
+        &self.doc.segments[s.seg].text[s.range.clone()]
+    }
+
+    /// Hits of lexicon `lex` inside global sentence `k`.
+    pub fn lex_hits(&self, k: usize, lex: LexIdx) -> impl Iterator<Item = &Range<usize>> + '_ {
+        let s = &self.sentences[k];
+        self.lex[s.seg][lex]
+            .iter()
+            .filter(move |r| r.start >= s.range.start && r.end <= s.range.end)
+    }
+
+    pub fn has_lex(&self, k: usize, lex: LexIdx) -> bool {
+        self.lex_hits(k, lex).next().is_some()
+    }
+
+    /// File byte span of a range in segment `seg`.
+    pub fn file_span(&self, seg: usize, range: &Range<usize>) -> Range<usize> {
+        self.doc.segments[seg].map.span(range)
+    }
+
+    /// File byte span of global sentence `k`.
+    pub fn sentence_span(&self, k: usize) -> Range<usize> {
+        let s = &self.sentences[k];
+        self.file_span(s.seg, &s.range)
+    }
+}
+
+pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Lints `source` (in `format`) with `rules`.
+pub fn lint(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnostic> {
+    let analysis = Analysis::new(rules, source, format);
+    let mut out = Vec::new();
+    context::pattern_and_substitution(&analysis, &mut out);
+    for (index, rule) in rules.rules.iter().enumerate() {
+        match &rule.kind {
+            RuleKind::Require(req) => require::check(&analysis, index, req, &mut out),
+            RuleKind::Repetition(rep) => repetition::check(&analysis, index, rep, &mut out),
+            RuleKind::Pattern(_) | RuleKind::Substitution(_) => {}
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    out
+}
+
+/// Builds a diagnostic for rule `index` with the rule's own texts.
+pub(crate) fn diagnostic(
+    analysis: &Analysis<'_>,
+    index: usize,
+    span: Range<usize>,
+    vars: &[(&str, &str)],
+) -> Diagnostic {
+    let rule = &analysis.rules.rules[index];
+    Diagnostic {
+        rule: rule.id.clone(),
+        category: rule.category.clone(),
+        severity: rule.severity,
+        message: rule.message.render(vars),
+        span,
+        label: rule.label.clone().unwrap_or_else(|| rule.summary.clone()),
+        suggestion: None,
+        fix: None,
+        help: rule.help.clone(),
+        notes: rule.note.iter().cloned().collect(),
+        related: Vec::new(),
+    }
+}

@@ -1,0 +1,292 @@
+//! `repetition` rules: duplicated blocks and phrase stuffing.
+//!
+//! Duplicates compare normalised text (lower case, words only). A run of
+//! consecutive repeated blocks — a whole post pasted twice — is one finding
+//! spanning the repeat, with the first copy as a related location. Short
+//! blocks (headings) never start a run but may continue one.
+//!
+//! Stuffing counts word n-grams inside blocks; an n-gram repeated at least
+//! `max_count` times and at least `max_per_1000_words` times per 1,000 words
+//! is reported once, at its first occurrence. Shorter n-grams contained in a
+//! reported one are not reported again.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{Analysis, diagnostic};
+use crate::diagnostic::{Diagnostic, Related};
+use crate::document::sentence::words;
+use crate::rule::{Repetition, Unit};
+
+/// Occurrences of an n-gram: (segment, range in the segment's text).
+type Occurrences = Vec<(usize, Range<usize>)>;
+/// The words of one block: (segment, [(range, lower-case word)]).
+type BlockWords = (usize, Vec<(Range<usize>, String)>);
+
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "to", "in", "for", "on", "with", "as", "by", "at", "is",
+    "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "from",
+    "can", "may", "has", "have", "had", "not", "no", "but", "if", "so", "such", "than", "their",
+    "they", "them", "which", "who", "what", "how", "also", "more", "most", "some", "any", "all",
+    "into", "about", "your", "you", "our", "we", "i", "he", "she", "his", "her", "do", "does",
+];
+
+fn normalised_words(text: &str) -> Vec<String> {
+    words(text).map(|r| text[r].to_lowercase()).collect()
+}
+
+fn preview(text: &str) -> String {
+    let ws: Vec<Range<usize>> = words(text).take(8).collect();
+    match ws.last() {
+        Some(last) if last.end < text.len() => format!("{}…", &text[..last.end]),
+        _ => text.to_string(),
+    }
+}
+
+pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut Vec<Diagnostic>) {
+    match *rep {
+        Repetition::Duplicates {
+            unit: Unit::Paragraph,
+            min_words,
+        } => duplicate_blocks(a, index, min_words, out),
+        Repetition::Duplicates {
+            unit: Unit::Sentence,
+            min_words,
+        } => duplicate_sentences(a, index, min_words, out),
+        Repetition::Stuffing {
+            min_n,
+            max_n,
+            max_count,
+            max_per_1000_words,
+        } => stuffing(a, index, (min_n, max_n), max_count, max_per_1000_words, out),
+    }
+}
+
+fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
+    let rule = &a.rules.rules[index];
+    let segments = &a.doc.segments;
+    let norms: Vec<String> = segments
+        .iter()
+        .map(|s| normalised_words(&s.text).join(" "))
+        .collect();
+    let word_counts: Vec<usize> = norms
+        .iter()
+        .map(|n| {
+            if n.is_empty() {
+                0
+            } else {
+                n.split(' ').count()
+            }
+        })
+        .collect();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    // (first repeated block, last repeated block, first original block, last original)
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize, usize, usize)> = None;
+    for i in 0..segments.len() {
+        if norms[i].is_empty() {
+            continue;
+        }
+        let original = *first.entry(norms[i].as_str()).or_insert(i);
+        if let Some(run) = current.as_mut() {
+            let next = run.3 + 1;
+            if next < run.0 && norms[next] == norms[i] {
+                run.1 = i;
+                run.3 = next;
+                continue;
+            }
+            runs.push(*run);
+            current = None;
+        }
+        if original < i && word_counts[i] >= min_words && rule.applies_to(segments[i].kind) {
+            current = Some((i, i, original, original));
+        }
+    }
+    runs.extend(current);
+
+    for (start, end, orig_start, orig_end) in runs {
+        let span = segments[start].file_span().start..segments[end].file_span().end;
+        let first_span = segments[orig_start].file_span().start..segments[orig_end].file_span().end;
+        let first_line = a.source.line_col(first_span.start).line.to_string();
+        let blocks = end - start + 1;
+        let count = blocks.to_string();
+        let matched = preview(&segments[start].text);
+        let mut d = diagnostic(
+            a,
+            index,
+            span,
+            &[
+                ("match", &matched),
+                ("count", &count),
+                ("first_line", &first_line),
+                ("per_1000", ""),
+            ],
+        );
+        d.related.push(Related {
+            span: first_span,
+            label: "first copy".into(),
+        });
+        out.push(d);
+    }
+}
+
+fn duplicate_sentences(
+    a: &Analysis<'_>,
+    index: usize,
+    min_words: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let rule = &a.rules.rules[index];
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (k, s) in a.sentences.iter().enumerate() {
+        if !rule.applies_to(a.doc.segments[s.seg].kind) {
+            continue;
+        }
+        let norm = normalised_words(a.sentence_text(k));
+        if norm.len() < min_words {
+            continue;
+        }
+        let key = norm.join(" ");
+        match first.get(&key) {
+            None => {
+                first.insert(key, k);
+            }
+            Some(&j) => {
+                let first_span = a.sentence_span(j);
+                let first_line = a.source.line_col(first_span.start).line.to_string();
+                let matched = preview(a.sentence_text(k));
+                let mut d = diagnostic(
+                    a,
+                    index,
+                    a.sentence_span(k),
+                    &[
+                        ("match", &matched),
+                        ("count", "1"),
+                        ("first_line", &first_line),
+                        ("per_1000", ""),
+                    ],
+                );
+                d.related.push(Related {
+                    span: first_span,
+                    label: "first occurrence".into(),
+                });
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn stuffing(
+    a: &Analysis<'_>,
+    index: usize,
+    (min_n, max_n): (usize, usize),
+    max_count: usize,
+    per_1000: f64,
+    out: &mut Vec<Diagnostic>,
+) {
+    let rule = &a.rules.rules[index];
+    // Words of every block: (segment, range, lower-case text).
+    let blocks: Vec<BlockWords> = a
+        .doc
+        .segments
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| rule.applies_to(s.kind))
+        .map(|(i, s)| {
+            (
+                i,
+                words(&s.text)
+                    .map(|r| (r.clone(), s.text[r].to_lowercase()))
+                    .collect(),
+            )
+        })
+        .collect();
+    let total_words: usize = blocks.iter().map(|(_, w)| w.len()).sum();
+    if total_words == 0 {
+        return;
+    }
+    let is_stop = |w: &str| STOPWORDS.contains(&w);
+
+    // n-gram → occurrences (segment, range).
+    let mut grams: HashMap<String, Occurrences> = HashMap::new();
+    for (seg, ws) in &blocks {
+        for n in min_n..=max_n {
+            if ws.len() < n {
+                break;
+            }
+            for window in ws.windows(n) {
+                let first = &window[0].1;
+                let last = &window[n - 1].1;
+                if is_stop(first) || is_stop(last) {
+                    continue;
+                }
+                if window.iter().filter(|(_, w)| !is_stop(w)).count() < 2 {
+                    continue;
+                }
+                let key = window
+                    .iter()
+                    .map(|(_, w)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                grams
+                    .entry(key)
+                    .or_default()
+                    .push((*seg, window[0].0.start..window[n - 1].0.end));
+            }
+        }
+    }
+    let mut candidates: Vec<(String, Occurrences)> = grams
+        .into_iter()
+        .filter(|(_, occ)| {
+            let density = occ.len() as f64 * 1000.0 / total_words as f64;
+            occ.len() >= max_count && density >= per_1000
+        })
+        .collect();
+    // Longest first, then most frequent, then alphabetical (deterministic).
+    candidates.sort_by(|x, y| {
+        let nx = x.0.split(' ').count();
+        let ny = y.0.split(' ').count();
+        (ny, y.1.len(), &x.0).cmp(&(nx, x.1.len(), &y.0))
+    });
+    let mut reported: Vec<(String, usize)> = Vec::new();
+    for (gram, occ) in candidates {
+        let padded = format!(" {gram} ");
+        if reported
+            .iter()
+            .any(|(r, count)| format!(" {r} ").contains(&padded) && count * 2 >= occ.len())
+        {
+            continue;
+        }
+        let (seg, range) = occ[0].clone();
+        let span = a.file_span(seg, &range);
+        let matched = a.doc.segments[seg].text[range].to_string();
+        let count = occ.len().to_string();
+        let density = format!("{:.1}", occ.len() as f64 * 1000.0 / total_words as f64);
+        let mut d = diagnostic(
+            a,
+            index,
+            span,
+            &[
+                ("match", &matched),
+                ("count", &count),
+                ("first_line", ""),
+                ("per_1000", &density),
+            ],
+        );
+        let mut lines: Vec<usize> = occ[1..]
+            .iter()
+            .map(|(s, r)| a.source.line_col(a.file_span(*s, r).start).line)
+            .collect();
+        lines.dedup();
+        let shown: Vec<String> = lines.iter().take(12).map(usize::to_string).collect();
+        let more = if lines.len() > 12 {
+            format!(" and {} more", lines.len() - 12)
+        } else {
+            String::new()
+        };
+        d.notes
+            .push(format!("repeated on lines {}{more}", shown.join(", ")));
+        out.push(d);
+        reported.push((gram, occ.len()));
+    }
+}

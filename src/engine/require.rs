@@ -1,0 +1,139 @@
+//! `require` rules: when a sentence matches `when`, the document (or the
+//! section) must contain what `require` names — or one finding is reported,
+//! anchored on the first triggering sentence.
+//!
+//! A required term that is negated ("no side effects") does not count: it is
+//! the opposite of naming the risk.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::{Analysis, diagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::document::sentence::words;
+use crate::rule::{Require, RequireScope};
+use crate::scan::Owner;
+
+/// Words a negator may be before a required term and still negate it.
+const NEGATION_WINDOW: usize = 3;
+
+/// The anchor of a triggering sentence: the first hit of the first `when`
+/// lexicon (or of the inline group). `None` if the sentence does not trigger.
+fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usize>> {
+    let s = &a.sentences[k];
+    let mut anchor: Option<Range<usize>> = None;
+    for &lex in &req.when_all {
+        let first = a.lex_hits(k, lex).next()?.clone();
+        anchor.get_or_insert(first);
+    }
+    if let Some(group) = req.when_group {
+        let hit = a.hits[s.seg].iter().find(|h| {
+            h.owner == Owner::Group(group)
+                && h.range.start >= s.range.start
+                && h.range.end <= s.range.end
+        })?;
+        anchor.get_or_insert(hit.range.clone());
+    }
+    anchor
+}
+
+fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
+    let Some(neg) = a.rules.special.negator else {
+        return false;
+    };
+    let text = &a.doc.segments[seg].text;
+    a.lex[seg][neg].iter().any(|n| {
+        n.end <= range.start && {
+            let between = &text[n.end..range.start];
+            !between.contains([',', ';', ':', '.']) && words(between).count() < NEGATION_WINDOW
+        }
+    })
+}
+
+pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
+    let rule = &a.rules.rules[index];
+    let nsections = a.doc.sections.len();
+    let bucket_of = |seg: usize| match req.within {
+        RequireScope::Document => 0,
+        RequireScope::Section => a.doc.segments[seg].section,
+    };
+    let nbuckets = match req.within {
+        RequireScope::Document => 1,
+        RequireScope::Section => nsections,
+    };
+
+    // Triggering sentences per bucket.
+    let mut triggers: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); nbuckets];
+    for (k, s) in a.sentences.iter().enumerate() {
+        let seg = &a.doc.segments[s.seg];
+        if !rule.applies_to(seg.kind) {
+            continue;
+        }
+        if let Some(anchor) = trigger_anchor(a, req, k) {
+            triggers[bucket_of(s.seg)].push((s.seg, anchor));
+        }
+    }
+
+    for (bucket, found) in triggers.iter().enumerate() {
+        if found.len() < req.min_triggers {
+            continue;
+        }
+        // Distinct required terms present (not negated) in the bucket.
+        let mut distinct = BTreeSet::new();
+        for (seg_index, seg) in a.doc.segments.iter().enumerate() {
+            if bucket_of(seg_index) != bucket {
+                continue;
+            }
+            let mut consider = |r: &Range<usize>| {
+                if !negated(a, seg_index, r) {
+                    distinct.insert(seg.text[r.clone()].to_lowercase());
+                }
+            };
+            for &lex in &req.require_lexicons {
+                for r in &a.lex[seg_index][lex] {
+                    consider(r);
+                }
+            }
+            if let Some(group) = req.require_group {
+                for h in a.hits[seg_index]
+                    .iter()
+                    .filter(|h| h.owner == Owner::Group(group))
+                {
+                    consider(&h.range);
+                }
+            }
+        }
+        if distinct.len() >= req.min_distinct {
+            continue;
+        }
+        let (seg, anchor) = &found[0];
+        let matched = &a.doc.segments[*seg].text[anchor.clone()];
+        let span = a.file_span(*seg, anchor);
+        let found_count = distinct.len().to_string();
+        let min = req.min_distinct.to_string();
+        let mut d = diagnostic(
+            a,
+            index,
+            span,
+            &[
+                ("match", matched),
+                ("missing", &req.describe),
+                ("found", &found_count),
+                ("min", &min),
+            ],
+        );
+        if found.len() > 1 {
+            d.notes.push(format!(
+                "{} sentences make this kind of claim; the first is marked",
+                found.len()
+            ));
+        }
+        if !distinct.is_empty() {
+            d.notes.push(format!(
+                "found only: {}",
+                distinct.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        out.push(d);
+    }
+}

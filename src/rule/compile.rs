@@ -1,0 +1,1001 @@
+//! Loading: YAML text → specs → checked, compiled [`RuleSet`].
+//!
+//! Every problem becomes a [`LocatedError`] pointing at the offending value;
+//! all files are checked and all errors reported together.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::{Regex, RegexBuilder};
+use serde_saphyr::Spanned;
+
+use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
+use super::{
+    Context, Examples, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition, Require,
+    RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
+};
+use crate::error::LocatedError;
+use crate::scan::{Owner, ScannerBuilder, normalise_phrase};
+use crate::source::SourceFile;
+
+/// Largest rule or lexicon file accepted.
+pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
+/// Largest compiled size of one regex.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const SCOPES: &[&str] = &["heading", "paragraph", "list", "quote", "table", "alt"];
+
+/// A rule or lexicon file to load.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    pub path: String,
+    pub text: Arc<str>,
+    pub builtin: bool,
+}
+
+impl RuleFile {
+    /// Whether the file is a lexicon (it sits in a folder named `lexicon`).
+    pub fn is_lexicon(&self) -> bool {
+        let mut parts: Vec<&str> = self.path.split(['/', '\\']).collect();
+        parts.pop();
+        parts.last() == Some(&"lexicon")
+    }
+}
+
+/// The embedded default pack as rule files.
+pub fn builtin_files() -> Vec<RuleFile> {
+    super::embedded_rules()
+        .iter()
+        .map(|(path, text)| RuleFile {
+            path: format!("<builtin>/rules/{path}"),
+            text: Arc::from(*text),
+            builtin: true,
+        })
+        .collect()
+}
+
+fn span_of<T>(s: &Spanned<T>) -> Option<Range<usize>> {
+    let span = s.referenced.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    Some(start..start + len)
+}
+
+struct Ctx<'a> {
+    file: &'a RuleFile,
+    errors: &'a mut Vec<LocatedError>,
+}
+
+impl Ctx<'_> {
+    fn error<T>(&mut self, at: &Spanned<T>, message: impl Into<String>, label: &str) {
+        let err = LocatedError::new(&self.file.path, message)
+            .in_text(self.file.text.clone(), span_of(at))
+            .label(label);
+        self.errors.push(err);
+    }
+
+    fn error_at(&mut self, span: Option<Range<usize>>, message: impl Into<String>, label: &str) {
+        let err = LocatedError::new(&self.file.path, message)
+            .in_text(self.file.text.clone(), span)
+            .label(label);
+        self.errors.push(err);
+    }
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, LocatedError> {
+    if file.text.len() > MAX_RULE_FILE_BYTES {
+        return Err(LocatedError::new(
+            &file.path,
+            format!(
+                "file is {} bytes; rule and lexicon files are limited to {} bytes",
+                file.text.len(),
+                MAX_RULE_FILE_BYTES
+            ),
+        ));
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options::<T>(&file.text, options).map_err(|e| {
+        let mut message = e.to_string();
+        if let Some(i) = message.rfind(" at line ") {
+            message.truncate(i);
+        }
+        let span = e.location().and_then(|loc| {
+            if loc.line() == 0 {
+                return None;
+            }
+            let source = SourceFile::new("", file.text.to_string());
+            let offset = source.offset_of(loc.line() as usize, loc.column() as usize);
+            let rest = &source.text()[offset..];
+            let word = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let end = if word > 0 {
+                offset + word
+            } else {
+                rest.chars()
+                    .next()
+                    .map_or(offset, |c| offset + c.len_utf8())
+            };
+            Some(offset..end)
+        });
+        let label = if message.starts_with("unknown field") {
+            "unknown field"
+        } else {
+            "here"
+        };
+        LocatedError::new(&file.path, format!("invalid rule file: {message}"))
+            .in_text(file.text.clone(), span)
+            .label(label)
+    })
+}
+
+/// Compiles a regex as a rule wrote it, checking it is sane.
+fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> Option<String> {
+    let built = RegexBuilder::new(&source.value)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build();
+    match built {
+        Err(e) => {
+            let detail = e.to_string();
+            ctx.error(
+                source,
+                format!(
+                    "invalid regex: {}",
+                    detail
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches("error: ")
+                ),
+                "this regex",
+            );
+            if let Some(last) = ctx.errors.last_mut() {
+                last.notes.push(detail);
+            }
+            None
+        }
+        Ok(re) if re.is_match("") => {
+            ctx.error(
+                source,
+                "regex matches the empty string, so it would flag every position",
+                "matches \"\"",
+            );
+            None
+        }
+        Ok(_) => Some(if case_sensitive {
+            source.value.clone()
+        } else {
+            format!("(?i:{})", source.value)
+        }),
+    }
+}
+
+fn check_phrase(ctx: &mut Ctx<'_>, phrase: &S<String>) -> bool {
+    if normalise_phrase(&phrase.value).is_empty() {
+        ctx.error(phrase, "empty phrase", "nothing to match");
+        return false;
+    }
+    true
+}
+
+fn valid_id(id: &str) -> bool {
+    let Some((category, slug)) = id.split_once('.') else {
+        return false;
+    };
+    let part_ok = |p: &str, first_alpha: bool| {
+        !p.is_empty()
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+            && !p.contains("--")
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && (!first_alpha || p.starts_with(|c: char| c.is_ascii_lowercase()))
+    };
+    part_ok(category, true) && part_ok(slug, false)
+}
+
+/// Loads and compiles rule and lexicon files.
+pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
+    let mut errors = Vec::new();
+    let mut lexicon_specs: Vec<(&RuleFile, LexiconSpec)> = Vec::new();
+    let mut rule_specs: Vec<(&RuleFile, RuleSpec)> = Vec::new();
+    for file in files {
+        if file.is_lexicon() {
+            match parse_yaml::<LexiconSpec>(file) {
+                Ok(spec) => lexicon_specs.push((file, spec)),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            match parse_yaml::<RuleSpec>(file) {
+                Ok(spec) => rule_specs.push((file, spec)),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+
+    let mut builder = ScannerBuilder::default();
+    let lexicons = compile_lexicons(&lexicon_specs, &mut builder, &mut errors);
+    let lex_index: HashMap<&str, usize> = lexicons
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.as_str(), i))
+        .collect();
+    let special = Special {
+        hedge: lex_index.get("hedge").copied(),
+        negator: lex_index.get("negator").copied(),
+        citation: lex_index.get("citation").copied(),
+        pronoun: lex_index.get("pronoun").copied(),
+    };
+
+    let mut rules = Vec::new();
+    let mut seen: HashMap<String, (String, Option<Range<usize>>)> = HashMap::new();
+    let mut groups = 0usize;
+    for (file, spec) in &rule_specs {
+        let mut ctx = Ctx {
+            file,
+            errors: &mut errors,
+        };
+        let id = spec.id.value.clone();
+        if !valid_id(&id) {
+            ctx.error(
+                &spec.id,
+                format!(
+                    "rule id `{id}` must be `category.slug`: lowercase letters, digits and hyphens"
+                ),
+                "invalid id",
+            );
+            continue;
+        }
+        if let Some((first_path, first_span)) = seen.get(&id) {
+            let mut err = LocatedError::new(&file.path, format!("duplicate rule id `{id}`"))
+                .in_text(file.text.clone(), span_of(&spec.id))
+                .label("defined again here");
+            let first = match first_span {
+                Some(span) => {
+                    let f = files.iter().find(|f| &f.path == first_path);
+                    match f {
+                        Some(f) => {
+                            let src = SourceFile::new("", f.text.to_string());
+                            let lc = src.line_col(span.start);
+                            format!("{first_path}:{}:{}", lc.line, lc.column)
+                        }
+                        None => first_path.clone(),
+                    }
+                }
+                None => first_path.clone(),
+            };
+            err = err.note(format!("first defined at {first}"));
+            ctx.errors.push(err);
+            continue;
+        }
+        seen.insert(id.clone(), (file.path.clone(), span_of(&spec.id)));
+        let index = rules.len();
+        if let Some(rule) = compile_rule(
+            &mut ctx,
+            spec,
+            index,
+            &lex_index,
+            special,
+            &mut builder,
+            &mut groups,
+        ) {
+            rules.push(rule);
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match builder.build() {
+        Ok(scanner) => Ok(RuleSet {
+            rules,
+            lexicons,
+            scanner,
+            special,
+        }),
+        Err(message) => Err(vec![LocatedError::new("<rules>", message)]),
+    }
+}
+
+fn compile_lexicons(
+    specs: &[(&RuleFile, LexiconSpec)],
+    builder: &mut ScannerBuilder,
+    errors: &mut Vec<LocatedError>,
+) -> Vec<Lexicon> {
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut lexicons = Vec::new();
+    let mut kept: Vec<&(&RuleFile, LexiconSpec)> = Vec::new();
+    for entry in specs {
+        let (file, spec) = entry;
+        let mut ctx = Ctx { file, errors };
+        let name = spec.lexicon.value.as_str();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            ctx.error(
+                &spec.lexicon,
+                format!("lexicon name `{name}` must be lowercase letters, digits and hyphens"),
+                "invalid name",
+            );
+            continue;
+        }
+        if names.contains_key(name) {
+            ctx.error(
+                &spec.lexicon,
+                format!("duplicate lexicon `{name}`"),
+                "defined again here",
+            );
+            continue;
+        }
+        names.insert(name, kept.len());
+        kept.push(entry);
+    }
+
+    // Closure of includes: which lexicons each term must report to.
+    let mut reports_to: Vec<Vec<usize>> = (0..kept.len()).map(|i| vec![i]).collect();
+    for (i, (file, spec)) in kept.iter().enumerate() {
+        let mut ctx = Ctx { file, errors };
+        for inc in &spec.include {
+            match names.get(inc.value.as_str()) {
+                None => ctx.error(
+                    inc,
+                    format!("unknown lexicon `{}`", inc.value),
+                    "not defined",
+                ),
+                Some(&j) if j == i => ctx.error(inc, "a lexicon cannot include itself", "here"),
+                Some(_) => {}
+            }
+        }
+    }
+    // Fixed-point: if A includes B, every lexicon reporting A's terms also gets B's.
+    let includes: Vec<Vec<usize>> = kept
+        .iter()
+        .map(|(_, s)| {
+            s.include
+                .iter()
+                .filter_map(|n| names.get(n.value.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    for (a, incs) in includes.iter().enumerate() {
+        // Everything reachable from a (depth-first, cycle-safe).
+        let mut stack = incs.clone();
+        let mut seen = vec![false; kept.len()];
+        seen[a] = true;
+        while let Some(b) = stack.pop() {
+            if seen[b] {
+                continue;
+            }
+            seen[b] = true;
+            reports_to[b].push(a);
+            stack.extend(includes[b].iter().copied());
+        }
+    }
+
+    for (i, (file, spec)) in kept.iter().enumerate() {
+        let mut ctx = Ctx { file, errors };
+        let mut raw = RawMatcher {
+            phrases: Vec::new(),
+            regexes: Vec::new(),
+        };
+        for phrase in &spec.phrases {
+            if check_phrase(&mut ctx, phrase) {
+                for &owner in &reports_to[i] {
+                    builder.add_phrase(Owner::Lexicon(owner), &phrase.value, spec.case_sensitive);
+                }
+                raw.phrases
+                    .push(normalise_phrase(&phrase.value).to_lowercase());
+            }
+        }
+        for source in &spec.regex {
+            if let Some(final_source) = check_regex(&mut ctx, source, spec.case_sensitive) {
+                for &owner in &reports_to[i] {
+                    builder.add_regex(Owner::Lexicon(owner), final_source.clone());
+                }
+                if let Ok(re) = Regex::new(&final_source) {
+                    raw.regexes.push(re);
+                }
+            }
+        }
+        for phrase in &spec.unless {
+            if check_phrase(&mut ctx, phrase) {
+                builder.add_phrase(Owner::LexiconUnless(i), &phrase.value, false);
+            }
+        }
+        if spec.phrases.is_empty() && spec.regex.is_empty() && spec.include.is_empty() {
+            ctx.error(
+                &spec.lexicon,
+                "lexicon has no phrases, regex or include",
+                "empty lexicon",
+            );
+        }
+        lexicons.push(Lexicon {
+            name: spec.lexicon.value.clone(),
+            description: spec.description.value.trim().to_string(),
+            references: spec.references.iter().map(|r| r.value.clone()).collect(),
+            raw,
+            origin: Origin {
+                path: file.path.clone(),
+                text: file.text.clone(),
+                builtin: file.builtin,
+            },
+        });
+    }
+    lexicons
+}
+
+/// Fields that only some kinds accept, with where each was written.
+fn misplaced_fields(spec: &RuleSpec, kind: KindSpec) -> Vec<(&'static str, Option<Range<usize>>)> {
+    let mut out = Vec::new();
+    let mut check = |name: &'static str, present: Option<Option<Range<usize>>>, ok: bool| {
+        if let Some(span) = present
+            && !ok
+        {
+            out.push((name, span));
+        }
+    };
+    let is = |k: KindSpec| kind == k;
+    let first = |v: &[S<String>]| v.first().map(span_of);
+    check("phrases", first(&spec.phrases), is(KindSpec::Pattern));
+    check("regex", first(&spec.regex), is(KindSpec::Pattern));
+    check(
+        "unless_sentence",
+        first(&spec.unless_sentence),
+        is(KindSpec::Pattern),
+    );
+    check(
+        "unless",
+        first(&spec.unless),
+        is(KindSpec::Pattern) || is(KindSpec::Substitution),
+    );
+    check(
+        "context",
+        spec.context.as_ref().map(span_of),
+        is(KindSpec::Pattern),
+    );
+    check(
+        "swap",
+        spec.swap.as_ref().map(span_of),
+        is(KindSpec::Substitution),
+    );
+    check(
+        "within",
+        spec.within.as_ref().map(span_of),
+        is(KindSpec::Require),
+    );
+    check(
+        "when",
+        spec.when.as_ref().map(span_of),
+        is(KindSpec::Require),
+    );
+    check(
+        "require",
+        spec.require.as_ref().map(span_of),
+        is(KindSpec::Require),
+    );
+    check(
+        "detect",
+        spec.detect.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    check(
+        "unit",
+        spec.unit.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    check(
+        "min_words",
+        spec.min_words.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    check(
+        "ngram",
+        spec.ngram.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    check(
+        "max_count",
+        spec.max_count.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    check(
+        "max_per_1000_words",
+        spec.max_per_1000_words.as_ref().map(span_of),
+        is(KindSpec::Repetition),
+    );
+    out
+}
+
+/// Span of a top-level `key:` in a YAML file, if written at the start of a line.
+fn key_span(text: &str, key: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(key) && line[key.len()..].starts_with(':') {
+            return Some(offset..offset + key.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The closest name in `known` to `name`, if close enough to be a typo.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.len() / 3).max(2);
+    known
+        .into_iter()
+        .map(|k| (distance(name, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Edit distance between two strings.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+fn lexicon_ref(
+    ctx: &mut Ctx<'_>,
+    name: &S<String>,
+    lex_index: &HashMap<&str, usize>,
+) -> Option<usize> {
+    match lex_index.get(name.value.as_str()) {
+        Some(&i) => Some(i),
+        None => {
+            let mut known: Vec<&&str> = lex_index.keys().collect();
+            known.sort();
+            ctx.error(
+                name,
+                format!("unknown lexicon `{}`", name.value),
+                "not defined",
+            );
+            let hint = did_you_mean(&name.value, known.iter().map(|s| **s));
+            if let Some(last) = ctx.errors.last_mut() {
+                if let Some(hint) = hint {
+                    last.notes.push(format!("did you mean `{hint}`?"));
+                }
+                last.notes.push(format!(
+                    "known lexicons: {}",
+                    known.iter().map(|s| **s).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            None
+        }
+    }
+}
+
+fn policy(p: &Option<S<Policy>>, default: Policy) -> Policy {
+    p.as_ref().map_or(default, |p| p.value)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_rule(
+    ctx: &mut Ctx<'_>,
+    spec: &RuleSpec,
+    index: usize,
+    lex_index: &HashMap<&str, usize>,
+    special: Special,
+    builder: &mut ScannerBuilder,
+    groups: &mut usize,
+) -> Option<Rule> {
+    let errors_before = ctx.errors.len();
+    let kind_spec = spec.kind.as_ref().map_or(KindSpec::Pattern, |k| k.value);
+    for (field, span) in misplaced_fields(spec, kind_spec) {
+        let span = key_span(&ctx.file.text, field).or(span);
+        let kind_name = match kind_spec {
+            KindSpec::Pattern => "pattern",
+            KindSpec::Substitution => "substitution",
+            KindSpec::Require => "require",
+            KindSpec::Repetition => "repetition",
+        };
+        ctx.error_at(
+            span,
+            format!("field `{field}` does not apply to a `{kind_name}` rule"),
+            "not used by this kind",
+        );
+    }
+    for scope in &spec.scope {
+        if !SCOPES.contains(&scope.value.as_str()) {
+            ctx.error(
+                scope,
+                format!(
+                    "unknown scope `{}`; expected one of {}",
+                    scope.value,
+                    SCOPES.join(", ")
+                ),
+                "unknown scope",
+            );
+        }
+    }
+    for reference in &spec.references {
+        let r = reference.value.trim();
+        if !(r.starts_with("https://") || r.starts_with("http://")) {
+            ctx.error(
+                reference,
+                "a reference must be a URL (http:// or https://)",
+                "not a URL",
+            );
+        }
+    }
+    if spec.explain.value.trim().is_empty() {
+        ctx.error(
+            &spec.explain,
+            "`explain` is empty",
+            "say why this is misleading",
+        );
+    }
+
+    let placeholders: &[&str] = match kind_spec {
+        KindSpec::Pattern => &["match"],
+        KindSpec::Substitution => &["match", "suggestion"],
+        KindSpec::Require => &["match", "missing", "found", "min"],
+        KindSpec::Repetition => &["match", "count", "first_line", "per_1000"],
+    };
+    let message = match Template::parse(&spec.message.value, placeholders) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            ctx.error(&spec.message, e, "in this message");
+            None
+        }
+    };
+
+    let case_sensitive = spec.case_sensitive;
+    let mut phrases_out = Vec::new();
+    let kind = match kind_spec {
+        KindSpec::Pattern => {
+            if spec.phrases.is_empty() && spec.regex.is_empty() {
+                ctx.error(
+                    &spec.id,
+                    "a pattern rule needs `phrases` or `regex`",
+                    "nothing to match",
+                );
+            }
+            for phrase in &spec.phrases {
+                if check_phrase(ctx, phrase) {
+                    builder.add_phrase(Owner::Trigger(index), &phrase.value, case_sensitive);
+                    phrases_out.push(normalise_phrase(&phrase.value).to_lowercase());
+                }
+            }
+            for source in &spec.regex {
+                if let Some(final_source) = check_regex(ctx, source, case_sensitive) {
+                    builder.add_regex(Owner::Trigger(index), final_source);
+                }
+            }
+            let unless = compile_regexes(ctx, &spec.unless, case_sensitive);
+            let unless_sentence = compile_regexes(ctx, &spec.unless_sentence, case_sensitive);
+            let mut context = Context::default();
+            if let Some(c) = &spec.context {
+                let c = &c.value;
+                context.hedged = policy(&c.hedged, Policy::Ignore);
+                context.negated = policy(&c.negated, Policy::Ignore);
+                context.cited = policy(&c.cited, Policy::Ignore);
+                context.question = policy(&c.question, Policy::Exempt);
+                if let Some(w) = &c.negation_window {
+                    if w.value == 0 || w.value > 20 {
+                        ctx.error(w, "negation_window must be between 1 and 20 words", "here");
+                    }
+                    context.negation_window = w.value;
+                }
+                for name in &c.requires {
+                    if let Some(i) = lexicon_ref(ctx, name, lex_index) {
+                        context.requires.push(i);
+                    }
+                }
+                let needs = [
+                    (&c.hedged, special.hedge, "hedged", "hedge"),
+                    (&c.negated, special.negator, "negated", "negator"),
+                    (&c.cited, special.citation, "cited", "citation"),
+                ];
+                for (p, lex, field, lexname) in needs {
+                    if let Some(p) = p
+                        && p.value != Policy::Ignore
+                        && lex.is_none()
+                    {
+                        ctx.error(
+                            p,
+                            format!("context `{field}` needs the `{lexname}` lexicon, which is not loaded"),
+                            "needs a lexicon",
+                        );
+                    }
+                }
+                if let Some(p) = &c.negated
+                    && p.value == Policy::Downgrade
+                {
+                    ctx.error(p, "`negated` can be `exempt` or `ignore`", "not supported");
+                }
+                if let Some(p) = &c.question
+                    && p.value == Policy::Downgrade
+                {
+                    ctx.error(p, "`question` can be `exempt` or `ignore`", "not supported");
+                }
+            }
+            RuleKind::Pattern(Pattern {
+                context,
+                unless,
+                unless_sentence,
+            })
+        }
+        KindSpec::Substitution => {
+            let mut swaps = Vec::new();
+            match &spec.swap {
+                None => ctx.error(
+                    &spec.id,
+                    "a substitution rule needs a `swap` table",
+                    "no swap",
+                ),
+                Some(table) if table.value.is_empty() => {
+                    ctx.error(table, "the `swap` table is empty", "empty")
+                }
+                Some(table) => {
+                    let map: &BTreeMap<String, String> = &table.value;
+                    for (n, (found, replacement)) in map.iter().enumerate() {
+                        if normalise_phrase(found).is_empty() || replacement.trim().is_empty() {
+                            ctx.error(
+                                table,
+                                "swap entries need a phrase and a replacement",
+                                "here",
+                            );
+                            continue;
+                        }
+                        builder.add_phrase(Owner::Swap(index, n), found, case_sensitive);
+                        phrases_out.push(normalise_phrase(found).to_lowercase());
+                        swaps.push((found.clone(), replacement.clone()));
+                    }
+                }
+            }
+            let unless = compile_regexes(ctx, &spec.unless, case_sensitive);
+            RuleKind::Substitution(Substitution { swaps, unless })
+        }
+        KindSpec::Require => {
+            let within = spec
+                .within
+                .as_ref()
+                .map_or(RequireScope::Document, |w| w.value);
+            let mut require = Require {
+                within,
+                when_all: Vec::new(),
+                when_group: None,
+                min_triggers: 1,
+                require_lexicons: Vec::new(),
+                require_group: None,
+                min_distinct: 1,
+                describe: String::new(),
+            };
+            match &spec.when {
+                None => ctx.error(&spec.id, "a require rule needs `when`", "no `when`"),
+                Some(when) => {
+                    let w = &when.value;
+                    for name in &w.all {
+                        if let Some(i) = lexicon_ref(ctx, name, lex_index) {
+                            require.when_all.push(i);
+                        }
+                    }
+                    require.when_group =
+                        add_group(ctx, builder, groups, &w.phrases, &w.regex, case_sensitive);
+                    if w.all.is_empty() && w.phrases.is_empty() && w.regex.is_empty() {
+                        ctx.error(when, "`when` needs `all`, `phrases` or `regex`", "empty");
+                    }
+                    if let Some(min) = &w.min {
+                        if min.value == 0 {
+                            ctx.error(min, "`min` must be at least 1", "here");
+                        }
+                        require.min_triggers = min.value.max(1);
+                    }
+                }
+            }
+            match &spec.require {
+                None => ctx.error(&spec.id, "a require rule needs `require`", "no `require`"),
+                Some(req) => {
+                    let r = &req.value;
+                    for name in &r.lexicons {
+                        if let Some(i) = lexicon_ref(ctx, name, lex_index) {
+                            require.require_lexicons.push(i);
+                        }
+                    }
+                    require.require_group =
+                        add_group(ctx, builder, groups, &r.phrases, &r.regex, case_sensitive);
+                    if r.lexicons.is_empty() && r.phrases.is_empty() && r.regex.is_empty() {
+                        ctx.error(
+                            req,
+                            "`require` needs `lexicons`, `phrases` or `regex`",
+                            "empty",
+                        );
+                    }
+                    if let Some(min) = &r.min_distinct {
+                        if min.value == 0 {
+                            ctx.error(min, "`min_distinct` must be at least 1", "here");
+                        }
+                        require.min_distinct = min.value.max(1);
+                    }
+                    require.describe = r.describe.value.clone();
+                }
+            }
+            RuleKind::Require(require)
+        }
+        KindSpec::Repetition => match spec.detect.as_ref().map(|d| d.value) {
+            None => {
+                ctx.error(
+                    &spec.id,
+                    "a repetition rule needs `detect: duplicates` or `detect: stuffing`",
+                    "no `detect`",
+                );
+                RuleKind::Repetition(Repetition::Duplicates {
+                    unit: Unit::Paragraph,
+                    min_words: 8,
+                })
+            }
+            Some(spec::Detect::Duplicates) => {
+                for (field, present) in [
+                    ("ngram", spec.ngram.as_ref().map(span_of)),
+                    ("max_count", spec.max_count.as_ref().map(span_of)),
+                    (
+                        "max_per_1000_words",
+                        spec.max_per_1000_words.as_ref().map(span_of),
+                    ),
+                ] {
+                    if let Some(span) = present {
+                        ctx.error_at(
+                            span,
+                            format!("field `{field}` applies to `detect: stuffing`"),
+                            "not used",
+                        );
+                    }
+                }
+                RuleKind::Repetition(Repetition::Duplicates {
+                    unit: spec.unit.as_ref().map_or(Unit::Paragraph, |u| u.value),
+                    min_words: spec.min_words.as_ref().map_or(8, |m| m.value.max(1)),
+                })
+            }
+            Some(spec::Detect::Stuffing) => {
+                let [min_n, max_n] = spec.ngram.as_ref().map_or([3, 8], |n| n.value);
+                if let Some(n) = &spec.ngram
+                    && (min_n < 2 || max_n < min_n || max_n > 12)
+                {
+                    ctx.error(
+                        n,
+                        "`ngram` must be [min, max] with 2 <= min <= max <= 12",
+                        "here",
+                    );
+                }
+                if let Some(u) = &spec.unit {
+                    ctx.error(u, "`unit` applies to `detect: duplicates`", "not used");
+                }
+                RuleKind::Repetition(Repetition::Stuffing {
+                    min_n,
+                    max_n,
+                    max_count: spec.max_count.as_ref().map_or(6, |m| m.value.max(2)),
+                    max_per_1000_words: spec.max_per_1000_words.as_ref().map_or(4.0, |m| m.value),
+                })
+            }
+        },
+    };
+
+    let examples = spec
+        .examples
+        .as_ref()
+        .map(|e| Examples {
+            invalid: e
+                .value
+                .invalid
+                .iter()
+                .map(|s| (s.value.clone(), span_of(s).unwrap_or(0..0)))
+                .collect(),
+            valid: e
+                .value
+                .valid
+                .iter()
+                .map(|s| (s.value.clone(), span_of(s).unwrap_or(0..0)))
+                .collect(),
+        })
+        .unwrap_or_default();
+
+    if ctx.errors.len() > errors_before {
+        return None;
+    }
+    let id: Arc<str> = Arc::from(spec.id.value.as_str());
+    let category: Arc<str> = Arc::from(spec.id.value.split('.').next().unwrap_or(""));
+    Some(Rule {
+        id,
+        category,
+        severity: spec.severity.value,
+        kind,
+        summary: spec.summary.value.trim().to_string(),
+        message: message?,
+        label: spec.label.as_ref().map(|l| l.value.clone()),
+        help: spec.help.as_ref().map(|h| h.value.trim().to_string()),
+        note: spec.note.as_ref().map(|n| n.value.trim().to_string()),
+        scope: spec.scope.iter().map(|s| s.value.clone()).collect(),
+        explain: spec.explain.value.trim().to_string(),
+        references: spec
+            .references
+            .iter()
+            .map(|r| r.value.trim().to_string())
+            .collect(),
+        examples,
+        origin: Origin {
+            path: ctx.file.path.clone(),
+            text: ctx.file.text.clone(),
+            builtin: ctx.file.builtin,
+        },
+        phrases: phrases_out,
+    })
+}
+
+fn compile_regexes(ctx: &mut Ctx<'_>, sources: &[S<String>], case_sensitive: bool) -> Vec<Regex> {
+    sources
+        .iter()
+        .filter_map(|s| check_regex(ctx, s, case_sensitive))
+        .filter_map(|src| Regex::new(&src).ok())
+        .collect()
+}
+
+fn add_group(
+    ctx: &mut Ctx<'_>,
+    builder: &mut ScannerBuilder,
+    groups: &mut usize,
+    phrases: &[S<String>],
+    regexes: &[S<String>],
+    case_sensitive: bool,
+) -> Option<usize> {
+    if phrases.is_empty() && regexes.is_empty() {
+        return None;
+    }
+    let group = *groups;
+    *groups += 1;
+    for phrase in phrases {
+        if check_phrase(ctx, phrase) {
+            builder.add_phrase(Owner::Group(group), &phrase.value, case_sensitive);
+        }
+    }
+    for source in regexes {
+        if let Some(final_source) = check_regex(ctx, source, case_sensitive) {
+            builder.add_regex(Owner::Group(group), final_source);
+        }
+    }
+    Some(group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("safety.not-addictive"));
+        assert!(valid_id("integrity.side-affects2"));
+        assert!(!valid_id("Safety.x"));
+        assert!(!valid_id("safety"));
+        assert!(!valid_id("a.b.c"));
+        assert!(!valid_id("a.-b"));
+    }
+
+    #[test]
+    fn lexicon_paths() {
+        let f = |p: &str| RuleFile {
+            path: p.into(),
+            text: Arc::from(""),
+            builtin: false,
+        };
+        assert!(f("rules/lexicon/hedge.yaml").is_lexicon());
+        assert!(!f("rules/safety/lexicon.yaml").is_lexicon());
+    }
+}

@@ -1,0 +1,332 @@
+//! Rules and lexicons: from YAML files to a compiled [`RuleSet`].
+//!
+//! Lifecycle: each file is parsed into a [`spec`] type (serde, unknown fields
+//! rejected, locations kept), then [`compile`] checks everything — ids,
+//! regexes, lexicon names, placeholders, fields that do not fit the rule's
+//! kind — and builds the [`Scanner`] that finds every rule literal and regex
+//! in one pass. Any error stops loading before a single file is linted, and
+//! every error points into the YAML file.
+
+pub mod compile;
+pub mod spec;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::diagnostic::Severity;
+use crate::scan::Scanner;
+pub use spec::{Detect, Policy, RequireScope, Unit};
+
+/// Index of a rule in [`RuleSet::rules`].
+pub type RuleIdx = usize;
+/// Index of a lexicon in [`RuleSet::lexicons`].
+pub type LexIdx = usize;
+/// Index of an inline term group (phrases/regexes of a require rule).
+pub type GroupIdx = usize;
+
+/// Where a rule or lexicon came from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Display path (`<builtin>/…` for the embedded pack).
+    pub path: String,
+    pub text: Arc<str>,
+    pub builtin: bool,
+}
+
+/// A message template: text with `{placeholder}`s.
+#[derive(Debug, Clone)]
+pub struct Template {
+    parts: Vec<TemplatePart>,
+}
+
+#[derive(Debug, Clone)]
+enum TemplatePart {
+    Text(String),
+    Var(String),
+}
+
+impl Template {
+    /// Parses `text`; `{{` and `}}` are literal braces. Returns the names of
+    /// placeholders not in `allowed` as an error.
+    pub fn parse(text: &str, allowed: &[&str]) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut buf = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    buf.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    buf.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for d in chars.by_ref() {
+                        if d == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(d);
+                    }
+                    if !closed {
+                        return Err("unclosed `{` (write `{{` for a literal brace)".into());
+                    }
+                    if !allowed.contains(&name.as_str()) {
+                        return Err(format!(
+                            "unknown placeholder `{{{name}}}`; this rule kind has {}",
+                            allowed
+                                .iter()
+                                .map(|a| format!("`{{{a}}}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                    if !buf.is_empty() {
+                        parts.push(TemplatePart::Text(std::mem::take(&mut buf)));
+                    }
+                    parts.push(TemplatePart::Var(name));
+                }
+                _ => buf.push(c),
+            }
+        }
+        if !buf.is_empty() {
+            parts.push(TemplatePart::Text(buf));
+        }
+        Ok(Self { parts })
+    }
+
+    /// Fills the template; `vars` gives each placeholder's value.
+    pub fn render(&self, vars: &[(&str, &str)]) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                TemplatePart::Text(t) => out.push_str(t),
+                TemplatePart::Var(name) => {
+                    if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
+                        out.push_str(v);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Context policy of a pattern rule.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub hedged: Policy,
+    pub negated: Policy,
+    pub cited: Policy,
+    pub question: Policy,
+    pub requires: Vec<LexIdx>,
+    pub negation_window: usize,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self {
+            hedged: Policy::Ignore,
+            negated: Policy::Ignore,
+            cited: Policy::Ignore,
+            question: Policy::Exempt,
+            requires: Vec::new(),
+            negation_window: 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub context: Context,
+    pub unless: Vec<Regex>,
+    pub unless_sentence: Vec<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Substitution {
+    /// `(found, replacement)`, in file order of the swap table.
+    pub swaps: Vec<(String, String)>,
+    /// Regexes; a match overlapping the finding exempts it.
+    pub unless: Vec<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Require {
+    pub within: RequireScope,
+    /// Lexicons that must all occur in a triggering sentence.
+    pub when_all: Vec<LexIdx>,
+    /// Inline phrases/regexes of which one must occur in it too.
+    pub when_group: Option<GroupIdx>,
+    pub min_triggers: usize,
+    pub require_lexicons: Vec<LexIdx>,
+    pub require_group: Option<GroupIdx>,
+    pub min_distinct: usize,
+    pub describe: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Repetition {
+    Duplicates {
+        unit: Unit,
+        min_words: usize,
+    },
+    Stuffing {
+        min_n: usize,
+        max_n: usize,
+        max_count: usize,
+        max_per_1000_words: f64,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    Pattern(Pattern),
+    Substitution(Substitution),
+    Require(Require),
+    Repetition(Repetition),
+}
+
+impl RuleKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::Pattern(_) => "pattern",
+            RuleKind::Substitution(_) => "substitution",
+            RuleKind::Require(_) => "require",
+            RuleKind::Repetition(_) => "repetition",
+        }
+    }
+}
+
+/// A rule's own examples.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    pub invalid: Vec<(String, Range<usize>)>,
+    pub valid: Vec<(String, Range<usize>)>,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub category: Arc<str>,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    pub summary: String,
+    pub message: Template,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub note: Option<String>,
+    /// Segment scope names (`heading`, `paragraph`, …); empty = all.
+    pub scope: Vec<String>,
+    pub explain: String,
+    pub references: Vec<String>,
+    pub examples: Examples,
+    pub origin: Origin,
+    /// Literal phrases (for `rules --export-phrases`).
+    pub phrases: Vec<String>,
+}
+
+impl Rule {
+    /// Whether the rule looks at a segment of `kind`.
+    pub fn applies_to(&self, kind: crate::document::SegmentKind) -> bool {
+        self.scope.is_empty() || self.scope.iter().any(|s| s == kind.scope_name())
+    }
+}
+
+/// A compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub name: String,
+    pub description: String,
+    pub references: Vec<String>,
+    /// Own phrases and regexes (sources), for raw-text matching.
+    pub raw: RawMatcher,
+    pub origin: Origin,
+}
+
+/// A small matcher over arbitrary text (used on raw file text, where the
+/// segment scanner does not run: citations in link destinations).
+#[derive(Debug, Clone)]
+pub struct RawMatcher {
+    pub phrases: Vec<String>,
+    pub regexes: Vec<Regex>,
+}
+
+impl RawMatcher {
+    pub fn is_match(&self, text: &str) -> bool {
+        if self.regexes.iter().any(|r| r.is_match(text)) {
+            return true;
+        }
+        let lower = text.to_lowercase();
+        self.phrases.iter().any(|p| {
+            lower
+                .match_indices(p.as_str())
+                .any(|(i, m)| crate::scan::word_bounded(&lower, i..i + m.len(), p))
+        })
+    }
+}
+
+/// Lexicons the engine itself consults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Special {
+    pub hedge: Option<LexIdx>,
+    pub negator: Option<LexIdx>,
+    pub citation: Option<LexIdx>,
+    pub pronoun: Option<LexIdx>,
+}
+
+/// Every loaded rule and lexicon, with the shared scanner.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub lexicons: Vec<Lexicon>,
+    pub scanner: Scanner,
+    pub special: Special,
+}
+
+impl RuleSet {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    pub fn lexicon(&self, name: &str) -> Option<LexIdx> {
+        self.lexicons.iter().position(|l| l.name == name)
+    }
+
+    /// Keeps only the rules for which `keep` is true (lexicons stay).
+    pub fn retain(&mut self, keep: impl Fn(&Rule) -> bool) {
+        let kept: Vec<bool> = self.rules.iter().map(&keep).collect();
+        let mut remap = Vec::with_capacity(kept.len());
+        let mut next = 0;
+        for &k in &kept {
+            remap.push(k.then_some(next));
+            if k {
+                next += 1;
+            }
+        }
+        let mut i = 0;
+        self.rules.retain(|_| {
+            let k = kept[i];
+            i += 1;
+            k
+        });
+        self.scanner.remap_rules(&remap);
+    }
+}
+
+/// Embedded default pack, generated by `build.rs`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// The default rule pack as `(path relative to rules/, YAML)`.
+pub fn embedded_rules() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED_RULES
+}

@@ -1,0 +1,219 @@
+//! The YAML shapes of rule and lexicon files, exactly as written.
+//!
+//! These types only mirror the files (`deny_unknown_fields`, locations kept
+//! with [`Spanned`]); [`super::compile`] turns them into checked, compiled
+//! rules. Nothing outside the rule module sees them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::Severity;
+
+/// A value with its location in the YAML file.
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindSpec {
+    Pattern,
+    Substitution,
+    Require,
+    Repetition,
+}
+
+/// What a context condition does to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// The condition removes the finding.
+    Exempt,
+    /// The condition lowers the finding one severity level.
+    Downgrade,
+    /// The condition changes nothing.
+    #[default]
+    Ignore,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// A hedge (lexicon `hedge`) in the same clause.
+    #[serde(default)]
+    pub hedged: Option<S<Policy>>,
+    /// A negator (lexicon `negator`) shortly before the match, same clause.
+    #[serde(default)]
+    pub negated: Option<S<Policy>>,
+    /// A citation (lexicon `citation`) in the same or the next sentence.
+    #[serde(default)]
+    pub cited: Option<S<Policy>>,
+    /// The sentence is a question.
+    #[serde(default)]
+    pub question: Option<S<Policy>>,
+    /// Lexicons that must each occur in the sentence (or, for a pronoun
+    /// subject, in one of the two sentences before it).
+    #[serde(default)]
+    pub requires: Vec<S<String>>,
+    /// Words before the match that a negator may be (default 4).
+    #[serde(default)]
+    pub negation_window: Option<S<usize>>,
+}
+
+/// `when:` of a require rule: the sentences that trigger it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenSpec {
+    /// Lexicons that must all occur in one sentence.
+    #[serde(default)]
+    pub all: Vec<S<String>>,
+    /// Phrases/regexes of which one must occur in that sentence too.
+    #[serde(default)]
+    pub phrases: Vec<S<String>>,
+    #[serde(default)]
+    pub regex: Vec<S<String>>,
+    /// Triggering sentences needed (default 1).
+    #[serde(default)]
+    pub min: Option<S<usize>>,
+}
+
+/// `require:` of a require rule: what must then be present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequireSpec {
+    #[serde(default)]
+    pub lexicons: Vec<S<String>>,
+    #[serde(default)]
+    pub phrases: Vec<S<String>>,
+    #[serde(default)]
+    pub regex: Vec<S<String>>,
+    /// Distinct terms needed (default 1).
+    #[serde(default)]
+    pub min_distinct: Option<S<usize>>,
+    /// What is missing, in words, for `{missing}` in the message.
+    pub describe: S<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequireScope {
+    Document,
+    Section,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detect {
+    /// Paragraphs (or sentences) that appear twice.
+    Duplicates,
+    /// A phrase repeated beyond a count and density.
+    Stuffing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Paragraph,
+    Sentence,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSpec {
+    #[serde(default)]
+    pub invalid: Vec<S<String>>,
+    #[serde(default)]
+    pub valid: Vec<S<String>>,
+}
+
+/// One rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: S<String>,
+    pub severity: S<Severity>,
+    #[serde(default)]
+    pub kind: Option<S<KindSpec>>,
+    /// One line for `claimlint rules` and the default label.
+    pub summary: S<String>,
+    pub message: S<String>,
+    #[serde(default)]
+    pub label: Option<S<String>>,
+    #[serde(default)]
+    pub help: Option<S<String>>,
+    #[serde(default)]
+    pub note: Option<S<String>>,
+    /// Segment kinds the rule looks at (default: all prose).
+    #[serde(default)]
+    pub scope: Vec<S<String>>,
+
+    // pattern
+    #[serde(default)]
+    pub phrases: Vec<S<String>>,
+    #[serde(default)]
+    pub regex: Vec<S<String>>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// Regexes; a match overlapping the finding exempts it.
+    #[serde(default)]
+    pub unless: Vec<S<String>>,
+    /// Regexes; a match anywhere in the sentence exempts the finding.
+    #[serde(default)]
+    pub unless_sentence: Vec<S<String>>,
+    #[serde(default)]
+    pub context: Option<S<ContextSpec>>,
+
+    // substitution
+    #[serde(default)]
+    pub swap: Option<S<BTreeMap<String, String>>>,
+
+    // require
+    #[serde(default)]
+    pub within: Option<S<RequireScope>>,
+    #[serde(default)]
+    pub when: Option<S<WhenSpec>>,
+    #[serde(default)]
+    pub require: Option<S<RequireSpec>>,
+
+    // repetition
+    #[serde(default)]
+    pub detect: Option<S<Detect>>,
+    #[serde(default)]
+    pub unit: Option<S<Unit>>,
+    #[serde(default)]
+    pub min_words: Option<S<usize>>,
+    #[serde(default)]
+    pub ngram: Option<S<[usize; 2]>>,
+    #[serde(default)]
+    pub max_count: Option<S<usize>>,
+    #[serde(default)]
+    pub max_per_1000_words: Option<S<f64>>,
+
+    pub explain: S<String>,
+    #[serde(default)]
+    pub references: Vec<S<String>>,
+    #[serde(default)]
+    pub examples: Option<S<ExamplesSpec>>,
+}
+
+/// One lexicon file (under a `lexicon/` folder).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconSpec {
+    pub lexicon: S<String>,
+    pub description: S<String>,
+    #[serde(default)]
+    pub references: Vec<S<String>>,
+    #[serde(default)]
+    pub include: Vec<S<String>>,
+    #[serde(default)]
+    pub phrases: Vec<S<String>>,
+    #[serde(default)]
+    pub regex: Vec<S<String>>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// Phrases; a term hit overlapping one of these is not a hit ("not only"
+    /// is no negation).
+    #[serde(default)]
+    pub unless: Vec<S<String>>,
+}
