@@ -1,0 +1,163 @@
+//! Command-line interface (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::render::OutputFormat;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
+2 usage, rule-file or I/O error.
+
+Examples:
+  claimlint seeds/                     lint a folder (.md, .markdown, .txt)
+  claimlint draft.md --fail-on warning fail on warnings too
+  cat post.md | claimlint - --stdin-filename post.md
+  claimlint explain safety.not-addictive
+  claimlint test-rules my-rules/       run the examples of your own rules";
+
+/// A fast, rule-based linter for misleading claims in health content.
+///
+/// claimlint reads YAML rules (a default pack is built in) and prints
+/// rustc-style annotated diagnostics: unsupported superlatives, cure and
+/// guarantee language, minimised risks, posts that praise a treatment and
+/// never name a side effect, boilerplate, duplicated text.
+#[derive(Debug, Parser)]
+#[command(name = "claimlint", version, about, long_about, after_help = AFTER_HELP)]
+#[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders (the default command).
+    Check(CheckArgs),
+    /// List the loaded rules.
+    Rules(RulesArgs),
+    /// Explain a rule: why it exists, its sources and examples.
+    Explain(ExplainArgs),
+    /// Run every rule's own valid/invalid examples.
+    TestRules(TestRulesArgs),
+}
+
+/// Where rules come from.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RuleArgs {
+    /// Add rules from a YAML file or a folder of them (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+
+    /// Do not load the built-in rule pack (its lexicons stay available).
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint; `-` reads standard input. Default: `.`
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Exit with status 1 when there is a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Name (and so format) of the text read from `-`.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Skip files larger than this many bytes (with a warning).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
+    /// Do not print the summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// Print every literal phrase of the loaded rules, one per line
+    /// (lower case, sorted), for use with other tools.
+    #[arg(long)]
+    pub export_phrases: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. `safety.not-addictive`.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TestRulesArgs {
+    /// Rule files or folders to test (they are loaded with the built-in
+    /// lexicons). Default: every loaded rule.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}

@@ -1,0 +1,96 @@
+//! JSON output, version 1 (a contract: other tools parse it).
+//!
+//! ```json
+//! {"version": 1,
+//!  "diagnostics": [
+//!    {"path": "seeds/002.txt", "rule": "absolute.best-treatment", "category": "absolute",
+//!     "severity": "error", "message": "…", "start": 4711, "end": 4725,
+//!     "line": 38, "column": 54, "end_line": 38, "end_column": 68,
+//!     "text": "best treatment", "suggestion": null, "help": "…"}],
+//!  "summary": {"files": 5, "errors": 3, "warnings": 7, "infos": 2}}
+//! ```
+//!
+//! `start`/`end` are byte offsets into the file as read from disk (BOM and
+//! CRLF included), `end` exclusive; lines and columns are 1-based, columns in
+//! Unicode scalar values (a leading BOM is not counted). Diagnostics are
+//! sorted by path, then start, then rule.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Counts, Diagnostic};
+use crate::source::SourceFile;
+
+/// One diagnostic as serialised.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    pub path: String,
+    pub rule: String,
+    pub category: String,
+    pub severity: String,
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
+    pub suggestion: Option<String>,
+    pub help: Option<String>,
+}
+
+impl JsonDiagnostic {
+    pub fn new(file: &SourceFile, d: &Diagnostic) -> Self {
+        let start = file.line_col(d.span.start);
+        let end = file.line_col(d.span.end);
+        Self {
+            path: file.path().to_string(),
+            rule: d.rule.to_string(),
+            category: d.category.to_string(),
+            severity: d.severity.as_str().to_string(),
+            message: d.message.clone(),
+            start: d.span.start,
+            end: d.span.end,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            text: file.text().get(d.span.clone()).unwrap_or("").to_string(),
+            suggestion: d.suggestion.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    diagnostics: &'a [JsonDiagnostic],
+    summary: Summary,
+}
+
+/// The whole JSON document (pretty-printed, newline-terminated).
+pub fn render(diagnostics: &[JsonDiagnostic], counts: &Counts, files: usize) -> String {
+    let report = Report {
+        version: 1,
+        diagnostics,
+        summary: Summary {
+            files,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|e| format!("{{\"version\": 1, \"error\": {:?}}}", e.to_string()));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,202 @@
+//! Finding and reading inputs.
+//!
+//! Folders are walked with the `ignore` crate: `.gitignore`, `.ignore` and
+//! `.claimlintignore` are respected (in or out of a git repository) and
+//! hidden files are skipped; only `.md`, `.markdown` and `.txt` files are
+//! taken. A file named explicitly is always linted, whatever its extension.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// Files larger than this are skipped with a warning (by default).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+
+/// One thing to lint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// Standard input, shown under `name`.
+    Stdin { name: String },
+    /// A file; `explicit` if named on the command line.
+    File { path: PathBuf, explicit: bool },
+}
+
+/// A path that could not be walked.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Display form of a path: forward slashes, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+fn has_lint_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Expands command-line paths into inputs, sorted and without duplicates.
+pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<WalkError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for arg in paths {
+        if arg == "-" {
+            inputs.push(Input::Stdin {
+                name: stdin_name.unwrap_or("<stdin>").to_string(),
+            });
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        match std::fs::metadata(&path) {
+            Err(e) => errors.push(WalkError {
+                path: display_path(&path),
+                message: io_message(&e),
+            }),
+            Ok(meta) if meta.is_dir() => walk_dir(&path, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(Input::File {
+                path,
+                explicit: true,
+            }),
+        }
+    }
+    inputs.sort();
+    inputs.dedup_by(|a, b| match (a, b) {
+        (Input::File { path: pa, .. }, Input::File { path: pb, .. }) => pa == pb,
+        _ => false,
+    });
+    (inputs, errors)
+}
+
+fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    let walker = WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(true)
+        .parents(true)
+        .add_custom_ignore_filename(".claimlintignore")
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && has_lint_extension(entry.path()) {
+                    inputs.push(Input::File {
+                        path: entry.into_path(),
+                        explicit: false,
+                    });
+                }
+            }
+            Err(err) => errors.push(WalkError {
+                path: err_path(&err).unwrap_or_else(|| display_path(dir)),
+                message: walk_message(&err),
+            }),
+        }
+    }
+}
+
+fn err_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(display_path(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn walk_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
+        ignore::Error::Io(e) => io_message(e),
+        other => other.to_string(),
+    }
+}
+
+/// An I/O error as a short sentence without the OS error number.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+/// Why a file's text could not be linted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadProblem {
+    /// Not text: skipped silently when walked, an error when named.
+    Binary,
+    /// Larger than the limit: skipped with a warning.
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// Not UTF-8: an error, with where decoding failed.
+    InvalidUtf8 {
+        offset: usize,
+    },
+    Io(String),
+}
+
+/// Looks like binary: a NUL byte in the first 8 KiB (what git and ripgrep
+/// use).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Decodes bytes as text.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadProblem> {
+    if looks_binary(&bytes) {
+        return Err(ReadProblem::Binary);
+    }
+    String::from_utf8(bytes).map_err(|e| ReadProblem::InvalidUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Reads a file's text, checking its size first.
+pub fn read_file(path: &Path, limit: u64) -> Result<String, ReadProblem> {
+    let file = std::fs::File::open(path).map_err(|e| ReadProblem::Io(io_message(&e)))?;
+    let size = file
+        .metadata()
+        .map_err(|e| ReadProblem::Io(io_message(&e)))?
+        .len();
+    if size > limit {
+        return Err(ReadProblem::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadProblem::Io(io_message(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    decode(bytes)
+}
