@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `claimlint` run from the repository root with a clean environment.
+pub fn claimlint() -> Command {
+    let mut cmd = Command::cargo_bin("claimlint").expect("binary built");
+    cmd.current_dir(root()).env_clear().env("NO_COLOR", "1");
+    cmd
+}
+
+/// The seed articles, sorted.
+pub fn seeds() -> Vec<PathBuf> {
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(root().join("seeds"))
+        .expect("seeds/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    seeds.sort();
+    seeds
+}
+
+/// Path relative to the repository root, with forward slashes.
+pub fn rel(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// 1-based line and column (in chars, a leading BOM not counted) of a byte
+/// offset, computed independently of claimlint.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut col_text = &text[line_start..offset];
+    if line_start == 0 {
+        col_text = col_text.strip_prefix('\u{feff}').unwrap_or(col_text);
+    }
+    (line, col_text.chars().count() + 1)
+}
