@@ -8,8 +8,9 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::document::sentence::is_word_char;
@@ -144,6 +145,7 @@ impl ScannerBuilder {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(self.literals.iter().map(|l| l.text.as_str()))
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
             )
@@ -155,12 +157,28 @@ impl ScannerBuilder {
                 .size_limit(64 << 20)
                 .dfa_size_limit(64 << 20)
                 .build()
-                .map_err(|e| format!("cannot combine the rule regexes: {e}"))?;
-            let mut compiled = Vec::with_capacity(self.regexes.len());
-            for (source, owners) in self.regexes {
-                let regex = Regex::new(&source).map_err(|e| format!("{e}"))?;
-                compiled.push((regex, owners));
-            }
+                .map_err(|e| {
+                    // Name the regex that does not fit, if one alone is too big.
+                    let culprit = self.regexes.iter().find(|(s, _)| {
+                        regex::RegexBuilder::new(s)
+                            .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
+                            .build()
+                            .is_err()
+                    });
+                    match culprit {
+                        Some((s, _)) => format!("regex is too large to compile: {s}"),
+                        None => format!("cannot combine the rule regexes: {e}"),
+                    }
+                })?;
+            let compiled = self
+                .regexes
+                .into_iter()
+                .map(|(source, owners)| LazyRegex {
+                    source,
+                    owners,
+                    regex: OnceLock::new(),
+                })
+                .collect();
             (Some(set), compiled)
         };
         Ok(Scanner {
@@ -172,13 +190,36 @@ impl ScannerBuilder {
     }
 }
 
+/// A regex compiled the first time the set reports it: most rules' regexes
+/// never match a given corpus, and compiling them all up front would dominate
+/// start-up.
+#[derive(Debug, Clone)]
+struct LazyRegex {
+    source: String,
+    owners: Vec<Owner>,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(64 << 20)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
 /// The compiled prefilter.
 #[derive(Debug, Clone)]
 pub struct Scanner {
     ac: Option<AhoCorasick>,
     literals: Vec<Literal>,
     set: Option<RegexSet>,
-    regexes: Vec<(Regex, Vec<Owner>)>,
+    regexes: Vec<LazyRegex>,
 }
 
 impl Scanner {
@@ -205,12 +246,13 @@ impl Scanner {
         }
         if let Some(set) = &self.set {
             for index in set.matches(text).iter() {
-                let (regex, owners) = &self.regexes[index];
+                let lazy = &self.regexes[index];
+                let Some(regex) = lazy.get() else { continue };
                 for m in regex.find_iter(text) {
                     if m.is_empty() {
                         continue;
                     }
-                    for &owner in owners {
+                    for &owner in &lazy.owners {
                         hits.push(Hit {
                             owner,
                             range: m.range(),
@@ -239,8 +281,8 @@ impl Scanner {
                 .filter_map(|&(o, cs)| o.remap(map).map(|o| (o, cs)))
                 .collect();
         }
-        for (_, owners) in &mut self.regexes {
-            *owners = owners.iter().filter_map(|o| o.remap(map)).collect();
+        for lazy in &mut self.regexes {
+            lazy.owners = lazy.owners.iter().filter_map(|o| o.remap(map)).collect();
         }
     }
 
@@ -260,7 +302,7 @@ mod tests {
         b.add_phrase(Owner::Trigger(0), "best  treatment", false);
         b.add_phrase(Owner::Lexicon(1), "treatment", false);
         b.add_phrase(Owner::Trigger(2), "#1", false);
-        b.add_regex(Owner::Trigger(3), r"(?i:\bcures?\b)".into());
+        b.add_regex(Owner::Trigger(3), r"(?i:(?-u:\b)cures?(?-u:\b))".into());
         let s = b.build().unwrap();
         let hits = s.scan("The BEST treatment cures; our #1 pretreatment");
         let got: Vec<(Owner, Range<usize>)> =

@@ -11,17 +11,18 @@
 //! reported one are not reported again.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::document::sentence::words;
+use crate::document::sentence::words as words_of;
 use crate::rule::{Repetition, Unit};
 
 /// Occurrences of an n-gram: (segment, range in the segment's text).
 type Occurrences = Vec<(usize, Range<usize>)>;
-/// The words of one block: (segment, [(range, lower-case word)]).
-type BlockWords = (usize, Vec<(Range<usize>, String)>);
 
 const STOPWORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "of", "to", "in", "for", "on", "with", "as", "by", "at", "is",
@@ -176,6 +177,56 @@ fn duplicate_sentences(
     }
 }
 
+/// Word ids of every block: words are interned (lower case) so n-grams are
+/// compared as slices of integers.
+struct Interned {
+    /// Per block: (segment, word ranges, word ids).
+    blocks: Vec<(usize, Vec<Range<usize>>, Vec<u32>)>,
+    words: Vec<String>,
+    stop: Vec<bool>,
+    total: usize,
+}
+
+fn intern(a: &Analysis<'_>, index: usize) -> Interned {
+    let rule = &a.rules.rules[index];
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let mut stop: Vec<bool> = Vec::new();
+    let mut blocks = Vec::new();
+    let mut total = 0;
+    let mut buf = String::new();
+    for (i, seg) in a.doc.segments.iter().enumerate() {
+        if !rule.applies_to(seg.kind) {
+            continue;
+        }
+        let ranges: Vec<Range<usize>> = words_of(&seg.text).collect();
+        let mut seq = Vec::with_capacity(ranges.len());
+        for r in &ranges {
+            buf.clear();
+            buf.extend(seg.text[r.clone()].chars().flat_map(char::to_lowercase));
+            let id = match ids.get(buf.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = words.len() as u32;
+                    ids.insert(buf.clone(), id);
+                    stop.push(STOPWORDS.contains(&buf.as_str()));
+                    words.push(buf.clone());
+                    id
+                }
+            };
+            seq.push(id);
+        }
+        total += seq.len();
+        blocks.push((i, ranges, seq));
+    }
+    Interned {
+        blocks,
+        words,
+        stop,
+        total,
+    }
+}
+
 fn stuffing(
     a: &Analysis<'_>,
     index: usize,
@@ -184,63 +235,61 @@ fn stuffing(
     per_1000: f64,
     out: &mut Vec<Diagnostic>,
 ) {
-    let rule = &a.rules.rules[index];
-    // Words of every block: (segment, range, lower-case text).
-    let blocks: Vec<BlockWords> = a
-        .doc
-        .segments
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| rule.applies_to(s.kind))
-        .map(|(i, s)| {
-            (
-                i,
-                words(&s.text)
-                    .map(|r| (r.clone(), s.text[r].to_lowercase()))
-                    .collect(),
-            )
-        })
-        .collect();
-    let total_words: usize = blocks.iter().map(|(_, w)| w.len()).sum();
-    if total_words == 0 {
+    let words = intern(a, index);
+    if words.total == 0 {
         return;
     }
-    let is_stop = |w: &str| STOPWORDS.contains(&w);
+    let needed = max_count.max((per_1000 * words.total as f64 / 1000.0).ceil() as usize);
+    // Any stuffed n-gram (n >= min_n) starts with a stuffed min_n-gram: count
+    // those first; most documents stop here.
+    let mut short: FxHashMap<&[u32], usize> = FxHashMap::default();
+    for (_, _, seq) in &words.blocks {
+        for window in seq.windows(min_n) {
+            *short.entry(window).or_default() += 1;
+        }
+    }
+    if short.values().all(|&c| c < needed) {
+        return;
+    }
 
-    // n-gram → occurrences (segment, range).
-    let mut grams: HashMap<String, Occurrences> = HashMap::new();
-    for (seg, ws) in &blocks {
-        for n in min_n..=max_n {
-            if ws.len() < n {
+    // n-gram → occurrences (segment, range), only for n-grams whose first
+    // min_n words are frequent enough.
+    let mut grams: FxHashMap<&[u32], Occurrences> = FxHashMap::default();
+    for (seg, ranges, seq) in &words.blocks {
+        for start in 0..seq.len() {
+            let Some(prefix) = seq.get(start..start + min_n) else {
                 break;
+            };
+            if short.get(prefix).copied().unwrap_or(0) < needed {
+                continue;
             }
-            for window in ws.windows(n) {
-                let first = &window[0].1;
-                let last = &window[n - 1].1;
-                if is_stop(first) || is_stop(last) {
+            for n in min_n..=max_n {
+                let Some(gram) = seq.get(start..start + n) else {
+                    break;
+                };
+                if words.stop[gram[0] as usize] || words.stop[gram[n - 1] as usize] {
                     continue;
                 }
-                if window.iter().filter(|(_, w)| !is_stop(w)).count() < 2 {
+                if gram.iter().filter(|&&w| !words.stop[w as usize]).count() < 2 {
                     continue;
                 }
-                let key = window
-                    .iter()
-                    .map(|(_, w)| w.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
                 grams
-                    .entry(key)
+                    .entry(gram)
                     .or_default()
-                    .push((*seg, window[0].0.start..window[n - 1].0.end));
+                    .push((*seg, ranges[start].start..ranges[start + n - 1].end));
             }
         }
     }
+    let text_of = |gram: &[u32]| {
+        gram.iter()
+            .map(|&w| words.words[w as usize].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut candidates: Vec<(String, Occurrences)> = grams
         .into_iter()
-        .filter(|(_, occ)| {
-            let density = occ.len() as f64 * 1000.0 / total_words as f64;
-            occ.len() >= max_count && density >= per_1000
-        })
+        .filter(|(_, occ)| occ.len() >= needed)
+        .map(|(gram, occ)| (text_of(gram), occ))
         .collect();
     // Longest first, then most frequent, then alphabetical (deterministic).
     candidates.sort_by(|x, y| {
@@ -248,6 +297,7 @@ fn stuffing(
         let ny = y.0.split(' ').count();
         (ny, y.1.len(), &x.0).cmp(&(nx, x.1.len(), &y.0))
     });
+    let total_words = words.total;
     let mut reported: Vec<(String, usize)> = Vec::new();
     for (gram, occ) in candidates {
         let padded = format!(" {gram} ");

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use regex::{Regex, RegexBuilder};
+
 use serde_saphyr::Spanned;
 
 use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
@@ -22,7 +23,7 @@ use crate::source::SourceFile;
 /// Largest rule or lexicon file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
 /// Largest compiled size of one regex.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const SCOPES: &[&str] = &["heading", "paragraph", "list", "quote", "table", "alt"];
 
 /// A rule or lexicon file to load.
@@ -130,12 +131,47 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
     })
 }
 
-/// Compiles a regex as a rule wrote it, checking it is sane.
+/// Rewrites `\b` and `\B` to their ASCII forms. Unicode word boundaries make
+/// the regex engines fall back to their slowest matcher on any non-ASCII
+/// text; the ASCII forms never split a character, and prose words in rules
+/// are ASCII.
+pub fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if in_class == 0 => out.push_str("(?-u:\\b)"),
+                Some('B') if in_class == 0 => out.push_str("(?-u:\\B)"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class += 1;
+                out.push(c);
+            }
+            ']' if in_class > 0 => {
+                in_class -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Checks a regex as a rule wrote it (syntax, and that it cannot match the
+/// empty string) without compiling it, and returns the source to compile.
 fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> Option<String> {
-    let built = RegexBuilder::new(&source.value)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build();
-    match built {
+    let parsed = regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .build()
+        .parse(&source.value);
+    match parsed {
         Err(e) => {
             let detail = e.to_string();
             ctx.error(
@@ -156,7 +192,7 @@ fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> O
             }
             None
         }
-        Ok(re) if re.is_match("") => {
+        Ok(hir) if hir.properties().minimum_len() == Some(0) => {
             ctx.error(
                 source,
                 "regex matches the empty string, so it would flag every position",
@@ -164,11 +200,14 @@ fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> O
             );
             None
         }
-        Ok(_) => Some(if case_sensitive {
-            source.value.clone()
-        } else {
-            format!("(?i:{})", source.value)
-        }),
+        Ok(_) => {
+            let body = ascii_word_boundaries(&source.value);
+            Some(if case_sensitive {
+                body
+            } else {
+                format!("(?i:{body})")
+            })
+        }
     }
 }
 
@@ -378,10 +417,7 @@ fn compile_lexicons(
 
     for (i, (file, spec)) in kept.iter().enumerate() {
         let mut ctx = Ctx { file, errors };
-        let mut raw = RawMatcher {
-            phrases: Vec::new(),
-            regexes: Vec::new(),
-        };
+        let mut raw = RawMatcher::default();
         for phrase in &spec.phrases {
             if check_phrase(&mut ctx, phrase) {
                 for &owner in &reports_to[i] {
@@ -396,9 +432,7 @@ fn compile_lexicons(
                 for &owner in &reports_to[i] {
                     builder.add_regex(Owner::Lexicon(owner), final_source.clone());
                 }
-                if let Ok(re) = Regex::new(&final_source) {
-                    raw.regexes.push(re);
-                }
+                raw.regexes.push(final_source.clone());
             }
         }
         for phrase in &spec.unless {
@@ -943,8 +977,16 @@ fn compile_rule(
 fn compile_regexes(ctx: &mut Ctx<'_>, sources: &[S<String>], case_sensitive: bool) -> Vec<Regex> {
     sources
         .iter()
-        .filter_map(|s| check_regex(ctx, s, case_sensitive))
-        .filter_map(|src| Regex::new(&src).ok())
+        .filter_map(|s| {
+            let src = check_regex(ctx, s, case_sensitive)?;
+            match RegexBuilder::new(&src).size_limit(REGEX_SIZE_LIMIT).build() {
+                Ok(re) => Some(re),
+                Err(e) => {
+                    ctx.error(s, format!("regex is too large: {e}"), "this regex");
+                    None
+                }
+            }
+        })
         .collect()
 }
 

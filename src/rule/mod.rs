@@ -252,16 +252,28 @@ pub struct Lexicon {
 }
 
 /// A small matcher over arbitrary text (used on raw file text, where the
-/// segment scanner does not run: citations in link destinations).
-#[derive(Debug, Clone)]
+/// segment scanner does not run: citations in link destinations). Its regex
+/// set is compiled on first use.
+#[derive(Debug, Clone, Default)]
 pub struct RawMatcher {
     pub phrases: Vec<String>,
-    pub regexes: Vec<Regex>,
+    /// Regex sources (flags included).
+    pub regexes: Vec<String>,
+    compiled: std::sync::OnceLock<Option<regex::RegexSet>>,
 }
 
 impl RawMatcher {
     pub fn is_match(&self, text: &str) -> bool {
-        if self.regexes.iter().any(|r| r.is_match(text)) {
+        let set = self.compiled.get_or_init(|| {
+            if self.regexes.is_empty() {
+                return None;
+            }
+            regex::RegexSetBuilder::new(&self.regexes)
+                .size_limit(64 << 20)
+                .build()
+                .ok()
+        });
+        if set.as_ref().is_some_and(|s| s.is_match(text)) {
             return true;
         }
         let lower = text.to_lowercase();
