@@ -17,7 +17,14 @@ pub struct SourceFile {
     text: String,
     /// Byte offset of the first byte of every line.
     line_starts: Vec<usize>,
+    /// Every `CHECKPOINT` bytes (moved back to a character boundary): the
+    /// byte offset and the number of characters before it. Built on first
+    /// need, so columns on a multi-megabyte line cost no more than on a short
+    /// one.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; columns count Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +43,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -73,6 +81,11 @@ impl SourceFile {
         }
     }
 
+    /// 1-based line number of a byte offset (cheap: a binary search).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_index(offset.min(self.text.len())) + 1
+    }
+
     /// 1-based line and column of a byte offset. The column counts Unicode
     /// scalar values from the start of the line; a byte-order mark at the start
     /// of the file is not counted (editors do not show it). An offset that is
@@ -84,11 +97,40 @@ impl SourceFile {
         if index == 0 {
             start += self.bom_len().min(offset);
         }
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_between(start, offset) + 1;
         LineCol {
             line: index + 1,
             column,
         }
+    }
+
+    /// Number of characters in `text[from..to]` (both on character boundaries).
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to - from <= 2 * CHECKPOINT {
+            return self.text[from..to].chars().count();
+        }
+        self.chars_before(to) - self.chars_before(from)
+    }
+
+    /// Number of characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut out = vec![(0, 0)];
+            let mut chars = 0;
+            let mut last = 0;
+            let mut next = CHECKPOINT;
+            while next < self.text.len() {
+                let at = floor_char_boundary(&self.text, next);
+                chars += self.text[last..at].chars().count();
+                out.push((at, chars));
+                last = at;
+                next = at + CHECKPOINT;
+            }
+            out
+        });
+        let i = checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = checkpoints[i];
+        chars + self.text[at..offset].chars().count()
     }
 
     /// Byte range of line `index` (0-based), without its line terminator.
@@ -168,6 +210,36 @@ mod tests {
         assert_eq!(file.offset_of(2, 5), best);
         assert_eq!(file.line_range(0), 0..5);
         assert_eq!(file.line_count(), 2);
+    }
+
+    #[test]
+    fn columns_on_a_very_long_line() {
+        let mut text = "é".repeat(10_000);
+        text.push_str("best");
+        text.push_str(&"😀".repeat(5_000));
+        let file = SourceFile::new("t", text.clone());
+        let best = text.find("best").unwrap();
+        assert_eq!(
+            file.line_col(best),
+            LineCol {
+                line: 1,
+                column: 10_001
+            }
+        );
+        assert_eq!(
+            file.line_col(text.len()),
+            LineCol {
+                line: 1,
+                column: 15_005
+            }
+        );
+        assert_eq!(
+            file.line_col(best + 2),
+            LineCol {
+                line: 1,
+                column: 10_003
+            }
+        );
     }
 
     #[test]

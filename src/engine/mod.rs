@@ -97,12 +97,36 @@ impl<'a> Analysis<'a> {
         &self.doc.segments[s.seg].text[s.range.clone()]
     }
 
-    /// Hits of lexicon `lex` inside global sentence `k`.
+    /// Hits of lexicon `lex` inside global sentence `k` (binary search:
+    /// hits are sorted by start).
     pub fn lex_hits(&self, k: usize, lex: LexIdx) -> impl Iterator<Item = &Range<usize>> + '_ {
         let s = &self.sentences[k];
-        self.lex[s.seg][lex]
+        self.lex_in(s.seg, lex, s.range.clone())
+    }
+
+    /// Hits of lexicon `lex` in segment `seg` that lie inside `range`.
+    pub fn lex_in(
+        &self,
+        seg: usize,
+        lex: LexIdx,
+        range: Range<usize>,
+    ) -> impl Iterator<Item = &Range<usize>> + '_ {
+        let hits = &self.lex[seg][lex];
+        let first = hits.partition_point(|r| r.start < range.start);
+        hits[first..]
             .iter()
-            .filter(move |r| r.start >= s.range.start && r.end <= s.range.end)
+            .take_while(move |r| r.start < range.end)
+            .filter(move |r| r.end <= range.end)
+    }
+
+    /// Scanner hits in segment `seg` that lie inside `range`.
+    pub fn hits_in(&self, seg: usize, range: Range<usize>) -> impl Iterator<Item = &Hit> + '_ {
+        let hits = &self.hits[seg];
+        let first = hits.partition_point(|h| h.range.start < range.start);
+        hits[first..]
+            .iter()
+            .take_while(move |h| h.range.start < range.end)
+            .filter(move |h| h.range.end <= range.end)
     }
 
     pub fn has_lex(&self, k: usize, lex: LexIdx) -> bool {

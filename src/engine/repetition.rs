@@ -108,7 +108,7 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
     for (start, end, orig_start, orig_end) in runs {
         let span = segments[start].file_span().start..segments[end].file_span().end;
         let first_span = segments[orig_start].file_span().start..segments[orig_end].file_span().end;
-        let first_line = a.source.line_col(first_span.start).line.to_string();
+        let first_line = a.source.line_of(first_span.start).to_string();
         let blocks = end - start + 1;
         let count = blocks.to_string();
         let matched = preview(&segments[start].text);
@@ -154,7 +154,7 @@ fn duplicate_sentences(
             }
             Some(&j) => {
                 let first_span = a.sentence_span(j);
-                let first_line = a.source.line_col(first_span.start).line.to_string();
+                let first_line = a.source.line_of(first_span.start).to_string();
                 let matched = preview(a.sentence_text(k));
                 let mut d = diagnostic(
                     a,
@@ -323,14 +323,22 @@ fn stuffing(
                 ("per_1000", &density),
             ],
         );
-        let mut lines: Vec<usize> = occ[1..]
-            .iter()
-            .map(|(s, r)| a.source.line_col(a.file_span(*s, r).start).line)
-            .collect();
-        lines.dedup();
+        // Only the lines shown are computed; a stuffed file may repeat a
+        // phrase tens of thousands of times.
+        let mut lines: Vec<usize> = Vec::new();
+        let mut repeats = 0;
+        for (s, r) in &occ[1..] {
+            let line = a.source.line_of(a.file_span(*s, r).start);
+            if lines.last() != Some(&line) {
+                repeats += 1;
+                if lines.len() < 13 {
+                    lines.push(line);
+                }
+            }
+        }
         let shown: Vec<String> = lines.iter().take(12).map(usize::to_string).collect();
-        let more = if lines.len() > 12 {
-            format!(" and {} more", lines.len() - 12)
+        let more = if repeats > 12 {
+            format!(" and {} more", repeats - 12)
         } else {
             String::new()
         };

@@ -27,11 +27,9 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
         anchor.get_or_insert(first);
     }
     if let Some(group) = req.when_group {
-        let hit = a.hits[s.seg].iter().find(|h| {
-            h.owner == Owner::Group(group)
-                && h.range.start >= s.range.start
-                && h.range.end <= s.range.end
-        })?;
+        let hit = a
+            .hits_in(s.seg, s.range.clone())
+            .find(|h| h.owner == Owner::Group(group))?;
         anchor.get_or_insert(hit.range.clone());
     }
     anchor
@@ -42,12 +40,19 @@ fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
         return false;
     };
     let text = &a.doc.segments[seg].text;
-    a.lex[seg][neg].iter().any(|n| {
-        n.end <= range.start && {
-            let between = &text[n.end..range.start];
-            !between.contains([',', ';', ':', '.']) && words(between).count() < NEGATION_WINDOW
-        }
-    })
+    // Negators ending before the term, nearest first; a few words back at most.
+    let hits = &a.lex[seg][neg];
+    let before = hits.partition_point(|n| n.start < range.start);
+    hits[..before]
+        .iter()
+        .rev()
+        .take(NEGATION_WINDOW + 1)
+        .any(|n| {
+            n.end <= range.start && {
+                let between = &text[n.end..range.start];
+                !between.contains([',', ';', ':', '.']) && words(between).count() < NEGATION_WINDOW
+            }
+        })
 }
 
 pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
