@@ -4,9 +4,13 @@
 //! `.claimlintignore` are respected (in or out of a git repository) and
 //! hidden files are skipped; only `.md`, `.markdown` and `.txt` files are
 //! taken. A file named explicitly is always linted, whatever its extension.
+//! Symbolic links are followed; a link that loops back to a parent folder
+//! or points nowhere is reported with its path.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
@@ -71,14 +75,32 @@ pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<W
         }
     }
     inputs.sort();
-    inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: pa, .. }, Input::File { path: pb, .. }) => pa == pb,
-        _ => false,
+    // The same file reached twice (named twice, or through a link) is linted once.
+    let mut seen = HashSet::new();
+    inputs.retain(|input| match input {
+        Input::File { path, .. } => {
+            seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        }
+        Input::Stdin { .. } => true,
     });
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     (inputs, errors)
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    // Folders already walked, by canonical path: a symbolic link to one of
+    // them is not walked again (it is a loop if it points to an ancestor).
+    let visited: Arc<Mutex<HashSet<PathBuf>>> = Arc::default();
+    let loops: Arc<Mutex<Vec<WalkError>>> = Arc::default();
+    if let Ok(root) = std::fs::canonicalize(dir) {
+        lock(&visited).insert(root);
+    }
+    let (visited_f, loops_f) = (visited.clone(), loops.clone());
     let walker = WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -88,7 +110,34 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
         .ignore(true)
         .parents(true)
         .add_custom_ignore_filename(".claimlintignore")
-        .follow_links(false)
+        .follow_links(true)
+        .filter_entry(move |entry| {
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let Ok(canonical) = std::fs::canonicalize(entry.path()) else {
+                return true;
+            };
+            let parent = entry
+                .path()
+                .parent()
+                .and_then(|p| std::fs::canonicalize(p).ok());
+            if entry.path_is_symlink() && parent.is_some_and(|p| p.starts_with(&canonical)) {
+                lock(&loops_f).push(WalkError {
+                    path: display_path(entry.path()),
+                    message: format!(
+                        "symbolic link loops back to its ancestor {}",
+                        display_path(&canonical)
+                    ),
+                });
+                return false;
+            }
+            // A second way into a folder already walked.
+            if !lock(&visited_f).insert(canonical) {
+                return false;
+            }
+            true
+        })
         .build();
     for entry in walker {
         match entry {
@@ -107,10 +156,12 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
             }),
         }
     }
+    errors.append(&mut lock(&loops));
 }
 
 fn err_path(err: &ignore::Error) -> Option<String> {
     match err {
+        ignore::Error::Loop { child, .. } => Some(display_path(child)),
         ignore::Error::WithPath { path, .. } => Some(display_path(path)),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             err_path(err)
@@ -121,6 +172,10 @@ fn err_path(err: &ignore::Error) -> Option<String> {
 
 fn walk_message(err: &ignore::Error) -> String {
     match err {
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "symbolic link loops back to its ancestor {}",
+            display_path(ancestor)
+        ),
         ignore::Error::WithPath { err, .. }
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
@@ -158,6 +213,8 @@ pub enum ReadProblem {
     /// Not UTF-8: an error, with where decoding failed.
     InvalidUtf8 {
         offset: usize,
+        line: usize,
+        column: usize,
     },
     Io(String),
 }
@@ -173,8 +230,19 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadProblem> {
     if looks_binary(&bytes) {
         return Err(ReadProblem::Binary);
     }
-    String::from_utf8(bytes).map_err(|e| ReadProblem::InvalidUtf8 {
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The valid prefix decodes, so its lines and characters can be counted.
+        let prefix = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let line = prefix.matches('\n').count() + 1;
+        let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+        let column = prefix[line_start..].chars().count() + 1;
+        ReadProblem::InvalidUtf8 {
+            offset,
+            line,
+            column,
+        }
     })
 }
 

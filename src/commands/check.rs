@@ -45,10 +45,14 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
                 "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)"
             ),
         },
-        ReadProblem::InvalidUtf8 { offset } => FileResult::Failed {
-            path,
+        ReadProblem::InvalidUtf8 {
+            offset,
+            line,
+            column,
+        } => FileResult::Failed {
+            path: format!("{path}:{line}:{column}"),
             message: format!(
-                "not valid UTF-8 (first invalid byte at offset {offset}); convert the file to UTF-8"
+                "not valid UTF-8 (first invalid byte at offset {offset}); nothing in this file was linted, convert it to UTF-8"
             ),
         },
         ReadProblem::Io(message) => FileResult::Failed { path, message },
