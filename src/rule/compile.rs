@@ -334,7 +334,53 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
             scanner,
             special,
         }),
-        Err(message) => Err(vec![LocatedError::new("<rules>", message)]),
+        Err(message) => {
+            // Find the regexes that do not fit, to point at them.
+            let mut located = Vec::new();
+            let mut check = |file: &RuleFile, sources: &[&S<String>], case_sensitive: bool| {
+                for source in sources {
+                    let mut body = ascii_word_boundaries(&source.value);
+                    if !case_sensitive {
+                        body = format!("(?i:{body})");
+                    }
+                    if let Err(e) = RegexBuilder::new(&body).size_limit(64 << 20).build() {
+                        let detail = e.to_string();
+                        located.push(
+                            LocatedError::new(
+                                &file.path,
+                                "regex is too large: its compiled form exceeds the size limit",
+                            )
+                            .in_text(file.text.clone(), span_of(source))
+                            .label("this regex")
+                            .note(detail.lines().last().unwrap_or("").trim().to_string()),
+                        );
+                    }
+                }
+            };
+            for (file, spec) in &lexicon_specs {
+                check(
+                    file,
+                    &spec.regex.iter().collect::<Vec<_>>(),
+                    spec.case_sensitive,
+                );
+            }
+            for (file, spec) in &rule_specs {
+                let mut all: Vec<&S<String>> = spec.regex.iter().collect();
+                all.extend(spec.unless.iter());
+                all.extend(spec.unless_sentence.iter());
+                if let Some(w) = &spec.when {
+                    all.extend(w.value.regex.iter());
+                }
+                if let Some(r) = &spec.require {
+                    all.extend(r.value.regex.iter());
+                }
+                check(file, &all, spec.case_sensitive);
+            }
+            if located.is_empty() {
+                located.push(LocatedError::new("<rules>", message));
+            }
+            Err(located)
+        }
     }
 }
 
