@@ -1,0 +1,174 @@
+//! Property tests on generated documents and rule files: no panic, spans on
+//! character boundaries inside the file, lines and columns that agree with
+//! the bytes, deterministic output for any thread count.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use claimlint::render::json::JsonDiagnostic;
+use claimlint::rule::compile::{RuleFile, load};
+use claimlint::{RuleSet, SourceFile, lint_text};
+use common::{claimlint, line_col};
+use proptest::prelude::*;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| claimlint::default_rules().expect("built-in pack loads"))
+}
+
+/// Fragments that exercise the matcher, the normaliser and the parsers.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        // Claims and honest text.
+        Just("Ketamine cures depression.".to_string()),
+        Just("ketamine is not addictive".to_string()),
+        Just("It is the best treatment for anxiety".to_string()),
+        Just("no side effects".to_string()),
+        Just("Ketamine is not without side effects.".to_string()),
+        Just("What are the Side Affects?".to_string()),
+        Just("a beacon of hope".to_string()),
+        Just("Studies show 80% of patients improve.".to_string()),
+        Just("suicidal thoughts".to_string()),
+        Just("FDA-approved ketamine for PTSD".to_string()),
+        // Whitespace and line endings.
+        Just(" ".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just("\n\n".to_string()),
+        Just("\t".to_string()),
+        // Unicode next to matches.
+        Just("\u{a0}".to_string()),
+        Just("\u{200b}".to_string()),
+        Just("\u{ad}".to_string()),
+        Just("e\u{301}".to_string()),
+        Just("👩‍⚕️".to_string()),
+        Just("“quoted”".to_string()),
+        Just("isn’t".to_string()),
+        Just("—".to_string()),
+        Just("\u{feff}".to_string()),
+        // Markdown syntax.
+        Just("# ".to_string()),
+        Just("- ".to_string()),
+        Just("> ".to_string()),
+        Just("**".to_string()),
+        Just("_".to_string()),
+        Just("`".to_string()),
+        Just("```\n".to_string()),
+        Just("---\n".to_string()),
+        Just("<!-- x -->".to_string()),
+        Just("<div>".to_string()),
+        Just("&amp;".to_string()),
+        Just("&#39;".to_string()),
+        Just("[link](https://pubmed.ncbi.nlm.nih.gov/1/)".to_string()),
+        Just("![alt text](x.png)".to_string()),
+        Just("| a | b |\n|---|---|\n| c | d |\n".to_string()),
+        Just("[^1]".to_string()),
+        Just("\\*".to_string()),
+        // Anything at all.
+        "\\PC{0,12}",
+        any::<String>().prop_map(|s| s.chars().take(8).collect()),
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 0..40).prop_map(|parts| parts.concat())
+}
+
+fn check_spans(path: &str, text: &str) -> Result<(), TestCaseError> {
+    let found = lint_text(rules(), path, text);
+    let again = lint_text(rules(), path, text);
+    prop_assert_eq!(&found, &again, "not deterministic");
+    let file = SourceFile::new(path, text);
+    for d in &found {
+        prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+        prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+        let json = JsonDiagnostic::new(&file, d);
+        prop_assert_eq!((json.line, json.column), line_col(text, d.span.start));
+        prop_assert_eq!((json.end_line, json.end_column), line_col(text, d.span.end));
+        prop_assert_eq!(&json.text, &text[d.span.clone()]);
+        if let Some(fix) = &d.fix {
+            prop_assert!(fix.span.end <= text.len() && text.is_char_boundary(fix.span.start));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn markdown_spans_are_exact(text in document()) {
+        check_spans("doc.md", &text)?;
+    }
+
+    #[test]
+    fn plain_text_spans_are_exact(text in document()) {
+        check_spans("doc.txt", &text)?;
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        check_spans("doc.md", &text)?;
+        check_spans("doc.txt", &text)?;
+    }
+
+    /// Rule files made of real keys with junk values, and junk: the loader
+    /// returns rules or located errors, never panics.
+    #[test]
+    fn rule_loading_never_panics(
+        key in prop::sample::select(vec!["id", "severity", "kind", "summary", "message", "phrases", "regex", "context", "swap", "when", "require", "detect", "ngram", "examples", "unless", "scope"]),
+        value in prop_oneof![
+            Just("[".to_string()),
+            Just("{a: [1, {b: ".to_string()),
+            Just("'(?:x)*'".to_string()),
+            Just("['\\\\b(']".to_string()),
+            Just("&a [*a, *a]".to_string()),
+            Just("!!binary AAAA".to_string()),
+            "\\PC{0,20}",
+        ],
+        tail in "\\PC{0,40}",
+    ) {
+        let text = format!(
+            "id: house.x\nseverity: warning\nsummary: s\nmessage: \"{{match}}\"\nphrases: [x]\nexplain: e\n{key}: {value}\n{tail}"
+        );
+        let file = RuleFile { path: "r.yaml".into(), text: text.into(), builtin: false };
+        match load(&[file]) {
+            Ok(set) => prop_assert!(set.rules.len() <= 1),
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in errors {
+                    if let (Some(t), Some(s)) = (&e.text, &e.span) {
+                        prop_assert!(s.end <= t.len() && t.is_char_boundary(s.start));
+                    }
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// The whole program gives byte-identical output with 1 and 3 threads.
+    #[test]
+    fn output_is_identical_for_any_thread_count(docs in prop::collection::vec(document(), 1..12)) {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, doc) in docs.iter().enumerate() {
+            let ext = if i % 2 == 0 { "md" } else { "txt" };
+            std::fs::write(dir.path().join(format!("doc{i:02}.{ext}")), doc).unwrap();
+        }
+        let run = |threads: &str| {
+            claimlint()
+                .args(["--format", "json", "-j", threads])
+                .arg(dir.path())
+                .output()
+                .unwrap()
+        };
+        let one = run("1");
+        let three = run("3");
+        prop_assert_eq!(one.status.code(), three.status.code());
+        prop_assert_eq!(one.stdout, three.stdout);
+    }
+}
