@@ -1,0 +1,32 @@
+//! Rule loading: any file either loads or gives located errors whose spans
+//! lie inside the file; a loaded rule set lints text without panicking.
+#![no_main]
+
+use claimlint::lint_text;
+use claimlint::rule::compile::{RuleFile, load};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let file = RuleFile {
+        path: "rule.yaml".into(),
+        text: text.into(),
+        builtin: false,
+    };
+    match load(&[file]) {
+        Ok(rules) => {
+            let _ = lint_text(&rules, "doc.md", "Ketamine cures depression.\n\nIt is *safe*.");
+        }
+        Err(errors) => {
+            assert!(!errors.is_empty());
+            for e in errors {
+                if let (Some(t), Some(s)) = (&e.text, &e.span) {
+                    assert!(s.start <= s.end && s.end <= t.len());
+                    assert!(t.is_char_boundary(s.start) && t.is_char_boundary(s.end));
+                }
+            }
+        }
+    }
+});
