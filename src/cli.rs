@@ -46,6 +46,18 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run every rule's own valid/invalid examples.
     TestRules(TestRulesArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LspArgs {
+    /// Accepted for editor clients that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 /// Where rules come from.
