@@ -56,6 +56,10 @@ pub struct LspArgs {
     #[arg(long)]
     pub stdio: bool,
 
+    /// In HTML, also skip elements matching SELECTOR (as for `check`).
+    #[arg(long = "html-skip", value_name = "SELECTOR")]
+    pub html_skip: Vec<String>,
+
     #[command(flatten)]
     pub rules: RuleArgs,
 }

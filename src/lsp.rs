@@ -50,7 +50,8 @@ use crate::ExitStatus;
 use crate::cli::{LspArgs, RuleArgs};
 use crate::commands::load_rules;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::Format;
+use crate::document::html::HtmlOptions;
+use crate::document::{Format, ParseOptions};
 use crate::engine;
 use crate::rule::RuleSet;
 use crate::source::SourceFile;
@@ -179,6 +180,7 @@ struct Server<'c> {
     root: Option<PathBuf>,
     args: RuleArgs,
     rules: RuleSet,
+    options: ParseOptions,
     docs: HashMap<Uri, Doc>,
     next_request: i32,
 }
@@ -310,7 +312,12 @@ impl Server<'_> {
         doc.due = None;
         let name = uri_name(uri);
         let source = SourceFile::new(name.clone(), doc.text.clone());
-        doc.findings = engine::lint(&self.rules, &source, Format::from_path(&name));
+        doc.findings = engine::lint_with(
+            &self.rules,
+            &source,
+            Format::from_path(&name),
+            &self.options,
+        );
         let index = LineIndex::new(&doc.text, self.encoding);
         let diagnostics = doc
             .findings
@@ -653,6 +660,9 @@ impl Server<'_> {
 }
 
 fn serve(connection: &Connection, args: &LspArgs) -> Result<(), BoxError> {
+    let options = ParseOptions {
+        html: HtmlOptions::with_skip(&args.html_skip).map_err(|e| format!("--html-skip: {e}"))?,
+    };
     let (id, init) = connection.initialize_start()?;
     let init: InitializeParams = serde_json::from_value(init)?;
     let encoding = Encoding::negotiate(&init);
@@ -703,6 +713,7 @@ fn serve(connection: &Connection, args: &LspArgs) -> Result<(), BoxError> {
         root,
         args: args.rules.clone(),
         rules,
+        options,
         docs: HashMap::new(),
         next_request: 0,
     };
