@@ -454,20 +454,31 @@ impl Server<'_> {
     }
 
     fn request(&mut self, req: Request) -> Result<(), BoxError> {
-        let result = match req.method.as_str() {
+        let id = req.id.clone();
+        let result: Result<serde_json::Value, BoxError> = match req.method.as_str() {
             CodeActionRequest::METHOD => {
-                serde_json::to_value(self.code_actions(params(req.params)?))?
+                params(req.params).and_then(|p| Ok(serde_json::to_value(self.code_actions(p))?))
             }
-            HoverRequest::METHOD => serde_json::to_value(self.hover(params(req.params)?))?,
+            HoverRequest::METHOD => {
+                params(req.params).and_then(|p| Ok(serde_json::to_value(self.hover(p))?))
+            }
             _ => {
                 return self.send(Message::Response(Response::new_err(
-                    req.id,
+                    id,
                     lsp_server::ErrorCode::MethodNotFound as i32,
                     format!("unsupported request {}", req.method),
                 )));
             }
         };
-        self.send(Message::Response(Response::new_ok(req.id, result)))
+        let response = match result {
+            Ok(value) => Response::new_ok(id, value),
+            Err(e) => Response::new_err(
+                id,
+                lsp_server::ErrorCode::InvalidParams as i32,
+                e.to_string(),
+            ),
+        };
+        self.send(Message::Response(response))
     }
 
     /// Flushes a pending debounced lint, so requests see current findings.
@@ -652,7 +663,13 @@ impl Server<'_> {
                     }
                     self.request(req)?;
                 }
-                Some(Message::Notification(n)) => self.notification(n)?,
+                Some(Message::Notification(n)) => {
+                    // A malformed notification is reported, not fatal.
+                    let method = n.method.clone();
+                    if let Err(e) = self.notification(n) {
+                        let _ = writeln!(std::io::stderr(), "claimlint lsp: {method}: {e}");
+                    }
+                }
                 Some(Message::Response(_)) => {}
             }
         }

@@ -282,6 +282,14 @@ fn diagnostics_code_actions_changes_hover_and_shutdown() {
     assert!(value.contains("References"), "{value}");
     assert!(value.contains("https://"), "{value}");
 
+    // Malformed messages and unknown requests do not stop the server.
+    client.notify("textDocument/didOpen", json!({"textDocument": 42}));
+    client.next_id += 1;
+    let id = client.next_id;
+    client.send(json!({"jsonrpc": "2.0", "id": id, "method": "claimlint/unknown", "params": {}}));
+    let response = client.wait_for(|m| m["id"] == id);
+    assert_eq!(response["error"]["code"], -32601);
+
     // A full-text change removing the claim clears the diagnostics.
     client.notify(
         "textDocument/didChange",
