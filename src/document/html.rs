@@ -833,6 +833,36 @@ pub fn parse<'t>(text: &'t str, options: &HtmlOptions, builder: &mut DocumentBui
     w.builder.end();
 }
 
+/// Byte ranges of the comments (`<!-- … -->`) of an HTML page, as the
+/// tokenizer sees them: not inside `<script>`, `<style>` or other raw-text
+/// elements, nor inside attribute values. For suppression comments.
+pub fn comments(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = text[pos..].find('<') {
+        let lt = pos + i;
+        let next = b.get(lt + 1).copied().unwrap_or(0);
+        if text[lt..].starts_with("<!--") {
+            let end = text[lt + 2..]
+                .find("-->")
+                .map_or(b.len(), |j| lt + 2 + j + 3);
+            out.push(lt..end);
+            pos = end;
+        } else if next.is_ascii_alphabetic()
+            && let Some(tag) = parse_start_tag(text, lt)
+        {
+            pos = tag.range.end;
+            if RAW_TEXT.contains(&tag.name.as_str()) && !tag.self_closing {
+                pos = find_end_tag(text, pos, &tag.name).unwrap_or(b.len());
+            }
+        } else {
+            pos = lt + 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -938,6 +968,14 @@ mod tests {
             .map(|(_, t, _)| t)
             .collect();
         assert!(!got.contains(&"Ad text".to_string()));
+    }
+
+    #[test]
+    fn comments_outside_raw_text_and_attributes() {
+        let html =
+            "<!-- a --><p title=\"<!-- no -->\">x</p><script>/* <!-- no --> */</script><!-- b";
+        let got: Vec<&str> = comments(html).into_iter().map(|r| &html[r]).collect();
+        assert_eq!(got, ["<!-- a -->", "<!-- b"]);
     }
 
     #[test]

@@ -321,6 +321,39 @@ pub fn parse_from<'t>(text: &'t str, from: usize, builder: &mut DocumentBuilder<
     walker.builder.end();
 }
 
+/// Byte ranges of the comments of an MDX file: `{/* … */}` expressions
+/// (flow or inline), braces included, found by the MDX parser (so not in
+/// code). MDX has no HTML comments. Empty if the file is not valid MDX.
+pub fn comments(text: &str) -> Vec<Range<usize>> {
+    let from = super::front_matter::find(text).map_or_else(
+        || if text.starts_with('\u{feff}') { 3 } else { 0 },
+        |block| block.body,
+    );
+    let Ok(tree) = markdown::to_mdast(&text[from..], &options()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![&tree];
+    while let Some(node) = stack.pop() {
+        let value = match node {
+            Node::MdxFlowExpression(e) => Some(&e.value),
+            Node::MdxTextExpression(e) => Some(&e.value),
+            _ => None,
+        };
+        if let (Some(value), Some(p)) = (value, node.position()) {
+            let v = value.trim();
+            if v.starts_with("/*") && v.ends_with("*/") {
+                out.push(p.start.offset + from..p.end.offset + from);
+            }
+        }
+        if let Some(children) = node.children() {
+            stack.extend(children.iter().rev());
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::document::{Document, Format, SegmentKind};
@@ -366,6 +399,22 @@ mod tests {
         let seg = &doc.segments[4];
         let at = seg.text.find('&').unwrap();
         assert_eq!(&text[seg.map.span(&(at..at + 1))], "&amp;");
+    }
+
+    #[test]
+    fn comments_are_expression_comments() {
+        let text = "---\nt: 1\n---\n{/* claimlint-disable-next-line x -- why */}\nText {/* inline */} and {value}.\n\n```\n{/* code */}\n```\n";
+        let got: Vec<&str> = super::comments(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "{/* claimlint-disable-next-line x -- why */}",
+                "{/* inline */}"
+            ]
+        );
     }
 
     #[test]
