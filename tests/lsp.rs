@@ -297,6 +297,14 @@ fn diagnostics_code_actions_changes_hover_and_shutdown() {
                "contentChanges": [{"text": "# Notes\n\nKetamine can cause nausea.\n"}]}),
     );
     assert!(client.diagnostics(&uri, 3).is_empty());
+
+    // Saving lints at once (with the saved text the client includes).
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}, "text": "Ketamine cures depression.\n"}),
+    );
+    let diagnostics = client.diagnostics(&uri, 3);
+    assert!(find(&diagnostics, "cure.cure-claim").is_some());
     client.shutdown();
 }
 

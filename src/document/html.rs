@@ -26,6 +26,7 @@
 //!   byline, closing disclaimer or call-outs, which are linted.
 //! - [`HtmlOptions::skip`] names more elements to skip (`--html-skip`).
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -543,6 +544,9 @@ struct Open {
     /// `article`, `main` or `role=main|article`: chrome tags inside are
     /// the article's own.
     article: bool,
+    /// Kind of the segments of text inside (from the nearest heading, list
+    /// item, cell or quote).
+    kind: SegmentKind,
 }
 
 struct Walker<'t, 'b, 'o> {
@@ -553,32 +557,41 @@ struct Walker<'t, 'b, 'o> {
     options: &'o HtmlOptions,
     /// End of the content of a raw-text element just opened.
     raw_until: Option<usize>,
+    // Counts over `stack`, so that each step is O(1) however deep the
+    // nesting (unclosed elements pile up in bad markup).
+    skip_depth: usize,
+    article_depth: usize,
+    open_counts: HashMap<String, usize>,
 }
 
 impl<'t> Walker<'t, '_, '_> {
     fn skipping(&self) -> bool {
-        self.stack.iter().any(|o| o.skip)
+        self.skip_depth > 0
     }
 
     fn in_article(&self) -> bool {
-        self.stack.iter().any(|o| o.article)
+        self.article_depth > 0
     }
 
     fn kind(&self) -> SegmentKind {
-        for open in self.stack.iter().rev() {
-            let kind = match open.name.as_str() {
-                "li" | "dd" | "dt" => SegmentKind::ListItem,
-                "td" | "th" => SegmentKind::TableCell,
-                "blockquote" => SegmentKind::Quote,
-                "title" => SegmentKind::Title,
-                name => match heading_level(name) {
-                    Some(level) => SegmentKind::Heading(level),
-                    None => continue,
-                },
-            };
-            return kind;
+        self.stack.last().map_or(SegmentKind::Paragraph, |o| o.kind)
+    }
+
+    fn push_open(&mut self, open: Open) {
+        self.skip_depth += usize::from(open.skip);
+        self.article_depth += usize::from(open.article);
+        *self.open_counts.entry(open.name.clone()).or_default() += 1;
+        self.stack.push(open);
+    }
+
+    fn pop_open(&mut self) -> Option<Open> {
+        let open = self.stack.pop()?;
+        self.skip_depth -= usize::from(open.skip);
+        self.article_depth -= usize::from(open.article);
+        if let Some(n) = self.open_counts.get_mut(&open.name) {
+            *n = n.saturating_sub(1);
         }
-        SegmentKind::Paragraph
+        Some(open)
     }
 
     fn text(&mut self, range: Range<usize>) {
@@ -697,10 +710,18 @@ impl<'t> Walker<'t, '_, '_> {
             return;
         }
         let role = tag.attr("role").unwrap_or("");
-        self.stack.push(Open {
+        let kind = match name {
+            "li" | "dd" | "dt" => SegmentKind::ListItem,
+            "td" | "th" => SegmentKind::TableCell,
+            "blockquote" => SegmentKind::Quote,
+            "title" => SegmentKind::Title,
+            name => heading_level(name).map_or_else(|| self.kind(), SegmentKind::Heading),
+        };
+        self.push_open(Open {
             name: tag.name.clone(),
             skip,
             article: matches!(name, "article" | "main") || matches!(role, "main" | "article"),
+            kind,
         });
         if RAW_TEXT.contains(&name) {
             let content_start = tag.range.end;
@@ -721,7 +742,7 @@ impl<'t> Walker<'t, '_, '_> {
     }
 
     fn close_top(&mut self) {
-        if let Some(open) = self.stack.pop()
+        if let Some(open) = self.pop_open()
             && !self.skipping()
             && BLOCKS.contains(&open.name.as_str())
         {
@@ -736,7 +757,13 @@ impl<'t> Walker<'t, '_, '_> {
             }
             return;
         }
-        let Some(index) = self.stack.iter().rposition(|o| o.name == name) else {
+        // Only searched when such an element is open: the search then costs
+        // no more than the elements it closes.
+        let open_here = self.open_counts.get(name).is_some_and(|&n| n > 0);
+        let Some(index) = open_here
+            .then(|| self.stack.iter().rposition(|o| o.name == name))
+            .flatten()
+        else {
             if name == "p" && !self.skipping() {
                 self.builder.end();
             }
@@ -744,7 +771,9 @@ impl<'t> Walker<'t, '_, '_> {
         };
         while self.stack.len() > index {
             let was_skipping = self.skipping();
-            let open = self.stack.pop().expect("stack is longer than index");
+            let Some(open) = self.pop_open() else {
+                break;
+            };
             if was_skipping {
                 if open.skip
                     && !self.skipping()
@@ -774,10 +803,14 @@ pub fn parse<'t>(text: &'t str, options: &HtmlOptions, builder: &mut DocumentBui
         skip,
         options,
         raw_until: None,
+        skip_depth: 0,
+        article_depth: 0,
+        open_counts: HashMap::new(),
     };
     let b = text.as_bytes();
     let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut text_start = pos;
+    let mut unterminated = false;
     while pos < b.len() {
         if b[pos] != b'<' {
             pos += 1;
@@ -805,7 +838,7 @@ pub fn parse<'t>(text: &'t str, options: &HtmlOptions, builder: &mut DocumentBui
             text_start = close;
             pos = close;
             continue;
-        } else if next.is_ascii_alphabetic() {
+        } else if next.is_ascii_alphabetic() && !unterminated {
             match parse_start_tag(text, pos) {
                 Some(tag) => {
                     w.text(text_start..pos);
@@ -815,7 +848,13 @@ pub fn parse<'t>(text: &'t str, options: &HtmlOptions, builder: &mut DocumentBui
                     text_start = pos;
                     continue;
                 }
-                None => None,
+                None => {
+                    // No `>` (or no closing quote) up to the end of the
+                    // file: no later `<` can start a tag either, so the
+                    // rest is text (and this stays linear).
+                    unterminated = true;
+                    None
+                }
             }
         } else {
             None
@@ -849,9 +888,10 @@ pub fn comments(text: &str) -> Vec<Range<usize>> {
                 .map_or(b.len(), |j| lt + 2 + j + 3);
             out.push(lt..end);
             pos = end;
-        } else if next.is_ascii_alphabetic()
-            && let Some(tag) = parse_start_tag(text, lt)
-        {
+        } else if next.is_ascii_alphabetic() {
+            let Some(tag) = parse_start_tag(text, lt) else {
+                break; // an unterminated tag runs to the end of the file
+            };
             pos = tag.range.end;
             if RAW_TEXT.contains(&tag.name.as_str()) && !tag.self_closing {
                 pos = find_end_tag(text, pos, &tag.name).unwrap_or(b.len());
@@ -968,6 +1008,16 @@ mod tests {
             .map(|(_, t, _)| t)
             .collect();
         assert!(!got.contains(&"Ad text".to_string()));
+    }
+
+    #[test]
+    fn pathological_input_stays_linear() {
+        let nested = "<div><span>x</b>".repeat(50_000);
+        let html = nested + &"</b".repeat(100_000) + &"&#".repeat(100_000) + &"<a ".repeat(100_000);
+        let start = std::time::Instant::now();
+        let _ = texts(&html);
+        let _ = comments(&html);
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]
