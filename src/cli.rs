@@ -12,11 +12,12 @@ Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
 2 usage, rule-file or I/O error.
 
 Examples:
-  claimlint seeds/                     lint a folder (.md, .markdown, .txt)
+  claimlint seeds/                     lint a folder (.md, .mdx, .html, .txt…)
   claimlint draft.md --fail-on warning fail on warnings too
   cat post.md | claimlint - --stdin-filename post.md
   claimlint explain safety.not-addictive
-  claimlint test-rules my-rules/       run the examples of your own rules";
+  claimlint test-rules my-rules/       run the examples of your own rules
+  claimlint lsp                        language server for editors (stdio)";
 
 /// A fast, rule-based linter for misleading claims in health content.
 ///
@@ -45,6 +46,22 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run every rule's own valid/invalid examples.
     TestRules(TestRulesArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LspArgs {
+    /// Accepted for editor clients that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
+
+    /// In HTML, also skip elements matching SELECTOR (as for `check`).
+    #[arg(long = "html-skip", value_name = "SELECTOR")]
+    pub html_skip: Vec<String>,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 /// Where rules come from.
@@ -118,6 +135,12 @@ pub struct CheckArgs {
     /// Do not print the summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// In HTML, also skip elements matching SELECTOR (repeatable; a tag,
+    /// `.class`, `#id`, `[attr=value]` or a combination such as
+    /// `div.cookie-banner`; comma-separated lists allowed).
+    #[arg(long = "html-skip", value_name = "SELECTOR")]
+    pub html_skip: Vec<String>,
 
     #[command(flatten)]
     pub rules: RuleArgs,

@@ -23,6 +23,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod lsp;
 pub mod render;
 pub mod rule;
 pub mod scan;
@@ -56,6 +57,7 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
         Some(cli::Command::Rules(args)) => commands::rules::list(&args, out, err),
         Some(cli::Command::Explain(args)) => commands::rules::explain(&args, out, err),
         Some(cli::Command::TestRules(args)) => commands::selftest::run(&args, out, err),
+        Some(cli::Command::Lsp(args)) => lsp::run(&args, err),
     }
 }
 

@@ -8,6 +8,15 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = claimlint::cli::Cli::parse();
+    // The language server owns stdout (framed JSON-RPC): run it before
+    // stdout is locked for the other commands.
+    if let Some(claimlint::cli::Command::Lsp(args)) = &cli.command {
+        let mut err = std::io::stderr().lock();
+        return match claimlint::lsp::run(args, &mut err) {
+            Ok(status) => ExitCode::from(status as u8),
+            Err(_) => ExitCode::from(claimlint::ExitStatus::Error as u8),
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err = std::io::stderr().lock();

@@ -2,10 +2,10 @@
 //!
 //! Folders are walked with the `ignore` crate: `.gitignore`, `.ignore` and
 //! `.claimlintignore` are respected (in or out of a git repository) and
-//! hidden files are skipped; only `.md`, `.markdown` and `.txt` files are
-//! taken. A file named explicitly is always linted, whatever its extension.
-//! Symbolic links are followed; a link that loops back to a parent folder
-//! or points nowhere is reported with its path.
+//! hidden files are skipped; only `.md`, `.markdown`, `.mdx`, `.html`,
+//! `.htm` and `.txt` files are taken. A file named explicitly is always
+//! linted, whatever its extension. Symbolic links are followed; a link that
+//! loops back to a parent folder or points nowhere is reported with its path.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -17,7 +17,7 @@ use ignore::WalkBuilder;
 /// Files larger than this are skipped with a warning (by default).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "mdx", "html", "htm"];
 
 /// One thing to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

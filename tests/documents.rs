@@ -66,8 +66,15 @@ fn markdown_lints_prose_and_skips_code_html_and_urls() {
             .map(|d| d["rule"].as_str().unwrap().to_string())
             .collect()
     };
-    // Front matter, fenced code, inline code, raw HTML and link targets are not prose.
-    assert!(rules_at("title: The best treatment").is_empty());
+    // The front matter title is prose, and a headline finding is raised a level.
+    let title = found
+        .iter()
+        .find(|d| d["text"] == "best treatment" && d["line"] == 2)
+        .expect("the title is linted");
+    assert_eq!(title["rule"], "absolute.superlative-efficacy");
+    assert_eq!(title["severity"], "error");
+    assert!(rules_at("author: Clinic Staff").is_empty());
+    // Fenced code, inline code, raw HTML and link targets are not prose.
     assert!(rules_at("ketamine cures depression\n```").is_empty());
     assert!(rules_at("`ketamine cures depression`").is_empty());
     assert!(rules_at("<div>ketamine cures depression</div>").is_empty());

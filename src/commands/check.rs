@@ -8,7 +8,7 @@ use super::{load_rules, report_rule_errors, use_color, use_color_stderr};
 use crate::ExitStatus;
 use crate::cli::CheckArgs;
 use crate::diagnostic::{Counts, Severity};
-use crate::document::Format;
+use crate::document::{Format, ParseOptions, html::HtmlOptions};
 use crate::engine;
 use crate::render::OutputFormat;
 use crate::render::human::{self, Style};
@@ -64,8 +64,9 @@ fn lint_source(
     file: &SourceFile,
     format: OutputFormat,
     style: Style,
+    options: &ParseOptions,
 ) -> FileResult {
-    let diagnostics = engine::lint(rules, file, Format::from_path(file.path()));
+    let diagnostics = engine::lint_with(rules, file, Format::from_path(file.path()), options);
     let mut counts = Counts::default();
     let mut human_out = String::new();
     let mut json_out = Vec::new();
@@ -89,12 +90,13 @@ fn lint_input(
     stdin: &Option<Result<String, ReadProblem>>,
     args: &CheckArgs,
     style: Style,
+    options: &ParseOptions,
 ) -> FileResult {
     match input {
         Input::Stdin { name } => match stdin {
             Some(Ok(text)) => {
                 let file = SourceFile::new(name.clone(), text.clone());
-                lint_source(rules, &file, args.format, style)
+                lint_source(rules, &file, args.format, style, options)
             }
             Some(Err(problem)) => problem_result(name.clone(), problem.clone(), true),
             None => FileResult::Ignored,
@@ -104,7 +106,7 @@ fn lint_input(
             match walk::read_file(path, args.max_file_size) {
                 Ok(text) => {
                     let file = SourceFile::new(shown, text);
-                    lint_source(rules, &file, args.format, style)
+                    lint_source(rules, &file, args.format, style, options)
                 }
                 Err(problem) => problem_result(shown, problem, *explicit),
             }
@@ -146,6 +148,15 @@ pub fn run(
             return Ok(ExitStatus::Error);
         }
     };
+    let options = match HtmlOptions::with_skip(&args.html_skip) {
+        Ok(html) => ParseOptions { html },
+        Err(message) => {
+            err.write_all(
+                human::render_plain_error(style_err, &format!("--html-skip: {message}")).as_bytes(),
+            )?;
+            return Ok(ExitStatus::Error);
+        }
+    };
     let paths: Vec<String> = if args.paths.is_empty() {
         vec![".".into()]
     } else {
@@ -180,7 +191,7 @@ pub fn run(
     let results: Vec<FileResult> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|input| lint_input(&rules, input, &stdin, args, style_out))
+            .map(|input| lint_input(&rules, input, &stdin, args, style_out, &options))
             .collect()
     });
 

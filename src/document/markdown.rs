@@ -31,8 +31,15 @@ enum Container {
 /// Parses Markdown `text` into `builder`.
 pub fn parse(text: &str, builder: &mut DocumentBuilder<'_>) {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let body = &text[bom..];
-    let shift = |r: Range<usize>| r.start + bom..r.end + bom;
+    parse_from(text, bom, builder);
+}
+
+/// Parses the Markdown of `text` from byte `from` on (after a byte-order
+/// mark or front matter) into `builder`; positions stay file positions.
+pub fn parse_from(text: &str, from: usize, builder: &mut DocumentBuilder<'_>) {
+    let from = if text.is_char_boundary(from) { from } else { 0 };
+    let body = &text[from..];
+    let shift = |r: Range<usize>| r.start + from..r.end + from;
 
     let mut containers: Vec<Container> = Vec::new();
     // Depth of blocks whose content is not prose (code, HTML, front matter).
@@ -154,6 +161,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                (SegmentKind::Title, "Best treatment"),
                 (SegmentKind::Heading(1), "Ketamine really works"),
                 (SegmentKind::Paragraph, "It is the best treatment ever."),
                 (SegmentKind::ListItem, "item one"),
@@ -167,7 +175,7 @@ mod tests {
                 (SegmentKind::Paragraph, "after"),
             ]
         );
-        let para = &doc.segments[1];
+        let para = &doc.segments[2];
         let at = para.text.find("best treatment").unwrap();
         let span = para.map.span(&(at..at + "best treatment".len()));
         assert_eq!(&file.text()[span], "best\ntreatment");

@@ -8,10 +8,14 @@
 //! Each segment keeps an [`OffsetMap`] back to the file's bytes, so every
 //! finding is reported at exact byte offsets of the original file.
 
+pub mod front_matter;
+pub mod html;
 pub mod markdown;
+pub mod mdx;
 pub mod plain;
 pub mod sentence;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::source::SourceFile;
@@ -21,21 +25,34 @@ use crate::source::SourceFile;
 pub enum Format {
     Plain,
     Markdown,
+    /// Markdown with JSX, `import`/`export` and `{expressions}`.
+    Mdx,
+    Html,
 }
 
 impl Format {
-    /// The format a path implies: Markdown by extension, otherwise plain text.
+    /// The format a path implies by its extension: Markdown, MDX, HTML,
+    /// otherwise plain text.
     pub fn from_path(path: &str) -> Self {
         let lower = path.to_ascii_lowercase();
-        if [".md", ".markdown", ".mdown", ".mkd", ".mdx"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
-        {
+        let ends = |exts: &[&str]| exts.iter().any(|ext| lower.ends_with(ext));
+        if ends(&[".mdx"]) {
+            Format::Mdx
+        } else if ends(&[".md", ".markdown", ".mdown", ".mkd"]) {
             Format::Markdown
+        } else if ends(&[".html", ".htm", ".xhtml"]) {
+            Format::Html
         } else {
             Format::Plain
         }
     }
+}
+
+/// Format-specific parsing options (filled from the command line, and from
+/// the configuration file once it exists).
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    pub html: html::HtmlOptions,
 }
 
 /// What kind of block a segment comes from.
@@ -176,17 +193,44 @@ pub struct Document {
     /// For each section, the index of its heading segment (`None` for text
     /// before the first heading).
     pub sections: Vec<Option<usize>>,
+    /// Metadata about the post, for transparency rules: the scalar fields
+    /// of Markdown/MDX front matter (`author`, `date`, `reviewed_by`,
+    /// `title`…; keys lower-cased, lists joined with `, `, nested tables
+    /// flattened as `parent.key`), or an HTML page's `<meta name=author>`,
+    /// `<meta property=article:published_time>` (as `date`) and `<title>`.
+    /// Empty for plain text.
+    pub meta: BTreeMap<String, String>,
 }
 
 impl Document {
-    /// Parses `source` in `format`.
+    /// Parses `source` in `format` with default options.
     pub fn parse(source: &SourceFile, format: Format) -> Self {
-        let mut builder = DocumentBuilder::new(source.text());
+        Self::parse_with(source, format, &ParseOptions::default())
+    }
+
+    /// Parses `source` in `format`.
+    pub fn parse_with(source: &SourceFile, format: Format, options: &ParseOptions) -> Self {
+        let text = source.text();
+        let mut builder = DocumentBuilder::new(text);
         match format {
-            Format::Plain => plain::parse(source.text(), &mut builder),
-            Format::Markdown => markdown::parse(source.text(), &mut builder),
+            Format::Plain => plain::parse(text, &mut builder),
+            Format::Markdown => {
+                let body = front_matter::parse(text, &mut builder);
+                markdown::parse_from(text, body, &mut builder);
+            }
+            Format::Mdx => {
+                let body = front_matter::parse(text, &mut builder);
+                mdx::parse_from(text, body, &mut builder);
+            }
+            Format::Html => html::parse(text, &options.html, &mut builder),
         }
         builder.finish()
+    }
+
+    /// A metadata value (see [`Document::meta`]); `key` is matched
+    /// case-insensitively.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta.get(&key.to_ascii_lowercase()).map(String::as_str)
     }
 
     /// Number of words in all segments.
@@ -204,6 +248,7 @@ pub struct DocumentBuilder<'a> {
     segments: Vec<Segment>,
     sections: Vec<Option<usize>>,
     current: Option<SegmentBuilder>,
+    meta: BTreeMap<String, String>,
 }
 
 impl<'a> DocumentBuilder<'a> {
@@ -213,6 +258,18 @@ impl<'a> DocumentBuilder<'a> {
             segments: Vec::new(),
             sections: vec![None],
             current: None,
+            meta: BTreeMap::new(),
+        }
+    }
+
+    /// Records a metadata field (see [`Document::meta`]); the first value
+    /// of a key wins.
+    pub fn set_meta(&mut self, key: &str, value: &str) {
+        let value = value.trim();
+        if !value.is_empty() {
+            self.meta
+                .entry(key.to_ascii_lowercase())
+                .or_insert_with(|| value.to_string());
         }
     }
 
@@ -278,6 +335,7 @@ impl<'a> DocumentBuilder<'a> {
         Document {
             segments: self.segments,
             sections: self.sections,
+            meta: self.meta,
         }
     }
 }

@@ -12,7 +12,8 @@ mod require;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Format};
+use crate::diagnostic::Severity;
+use crate::document::{Document, Format, ParseOptions};
 use crate::rule::{LexIdx, RuleKind, RuleSet};
 use crate::scan::{Hit, Owner};
 use crate::source::SourceFile;
@@ -41,7 +42,16 @@ pub struct Analysis<'a> {
 
 impl<'a> Analysis<'a> {
     pub fn new(rules: &'a RuleSet, source: &'a SourceFile, format: Format) -> Self {
-        let doc = Document::parse(source, format);
+        Self::with_options(rules, source, format, &ParseOptions::default())
+    }
+
+    pub fn with_options(
+        rules: &'a RuleSet,
+        source: &'a SourceFile,
+        format: Format,
+        options: &ParseOptions,
+    ) -> Self {
+        let doc = Document::parse_with(source, format, options);
         let nlex = rules.lexicons.len();
         let mut hits = Vec::with_capacity(doc.segments.len());
         let mut lex = Vec::with_capacity(doc.segments.len());
@@ -151,9 +161,54 @@ pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// Lints `source` (in `format`) with `rules`.
 pub fn lint(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnostic> {
-    let analysis = Analysis::new(rules, source, format);
+    lint_with(rules, source, format, &ParseOptions::default())
+}
+
+/// The note added to a finding raised because it is in a title or heading.
+pub const HEADLINE_NOTE: &str = "raised one severity level: it is in a title or heading, which many readers see without the text that qualifies it (a misleading headline is the worst kind)";
+
+/// Raises pattern and substitution findings that lie in a title or heading
+/// one severity level (info → warning → error), with [`HEADLINE_NOTE`].
+fn raise_headlines(analysis: &Analysis<'_>, out: &mut [Diagnostic]) {
+    let headings: Vec<Range<usize>> = analysis
+        .doc
+        .segments
+        .iter()
+        .filter(|s| s.kind.is_heading())
+        .map(|s| s.file_span())
+        .collect();
+    if headings.is_empty() {
+        return;
+    }
+    for d in out {
+        let sentence_level = analysis
+            .rules
+            .rule(&d.rule)
+            .is_some_and(|r| matches!(r.kind, RuleKind::Pattern(_) | RuleKind::Substitution(_)));
+        let in_heading = headings
+            .iter()
+            .any(|h| h.start <= d.span.start && d.span.end <= h.end);
+        if sentence_level && in_heading && d.severity < Severity::Error {
+            d.severity = match d.severity {
+                Severity::Info => Severity::Warning,
+                Severity::Warning | Severity::Error => Severity::Error,
+            };
+            d.notes.push(HEADLINE_NOTE.to_string());
+        }
+    }
+}
+
+/// Lints `source` (in `format`, parsed with `options`) with `rules`.
+pub fn lint_with(
+    rules: &RuleSet,
+    source: &SourceFile,
+    format: Format,
+    options: &ParseOptions,
+) -> Vec<Diagnostic> {
+    let analysis = Analysis::with_options(rules, source, format, options);
     let mut out = Vec::new();
     context::pattern_and_substitution(&analysis, &mut out);
+    raise_headlines(&analysis, &mut out);
     for (index, rule) in rules.rules.iter().enumerate() {
         match &rule.kind {
             RuleKind::Require(req) => require::check(&analysis, index, req, &mut out),

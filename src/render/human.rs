@@ -68,7 +68,7 @@ pub fn render(style: Style, file: &SourceFile, d: &Diagnostic) -> String {
         lines.start = bom.min(lines.end);
     }
     let excerpt = &text[lines.clone()];
-    let line_start = file.line_col(lines.start).line;
+    let line_start = file.line_of(lines.start);
     let local = |span: &std::ops::Range<usize>| {
         let s = span.start.clamp(lines.start, lines.end) - lines.start;
         let e = span.end.clamp(lines.start, lines.end) - lines.start;
@@ -123,7 +123,7 @@ pub fn render_error(style: Style, err: &LocatedError) -> String {
         }
         group = group.element(
             Snippet::source(excerpt)
-                .line_start(file.line_col(lines.start).line)
+                .line_start(file.line_of(lines.start))
                 .path(err.path.as_str())
                 .fold(true)
                 .annotation(annotation),
