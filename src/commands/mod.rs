@@ -1,6 +1,7 @@
 //! The subcommands, and what they share: loading rules, choosing colours.
 
 pub mod check;
+pub mod init;
 pub mod rules;
 pub mod selftest;
 
