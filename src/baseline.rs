@@ -136,12 +136,24 @@ pub struct Baseline {
 }
 
 /// Path of `file` as recorded in a baseline kept in folder `dir`.
+/// (`../` where needed; the display path if there is no relative path, as
+/// across Windows drives).
 pub fn entry_path(dir: &Path, file: &Path, shown: &str) -> String {
+    use std::path::Component;
     let abs = crate::config::absolute(file);
-    match abs.strip_prefix(dir) {
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => shown.to_string(),
+    let a: Vec<Component<'_>> = abs.components().collect();
+    let d: Vec<Component<'_>> = dir.components().collect();
+    let common = a.iter().zip(&d).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return shown.to_string();
     }
+    let mut parts: Vec<String> = vec!["..".to_string(); d.len() - common];
+    parts.extend(
+        a[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 impl Baseline {
@@ -227,6 +239,9 @@ pub fn write(path: &Path, mut entries: Vec<Entry>) -> std::io::Result<()> {
     } else {
         "\n ]}\n"
     });
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     crate::fix::write_atomic_new(path, &out)
 }
 

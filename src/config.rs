@@ -594,10 +594,24 @@ impl Policy {
     }
 }
 
-/// `path` made absolute against the current folder (without resolving
-/// symbolic links).
+/// `path` made absolute against the current folder, with `.` and `..`
+/// resolved lexically (symbolic links are not followed).
 pub fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Finds the nearest configuration file for folders, remembering every
