@@ -152,7 +152,10 @@ fn config_keys_select_severity_globs_fail_on_and_format() {
     assert_eq!(code, 1);
     repo.write("content/blog/mild.md", "A true game-changer.\n");
     let (out, _, code) = repo.run(&["-q", "content/blog/mild.md"]);
-    assert_eq!(out, "content/blog/mild.md:1:8: info[style.hype] “game-changer” is hype\n");
+    assert_eq!(
+        out,
+        "content/blog/mild.md:1:8: info[style.hype] “game-changer” is hype\n"
+    );
     assert_eq!(code, 1);
     // …and --fail-on on the command line overrides every file's.
     let (_, _, code) = repo.run(&["-q", "content/blog/mild.md", "--fail-on", "error"]);
@@ -174,7 +177,10 @@ fn config_errors_point_into_the_yaml() {
             "overrides:\n  - files: [blog/**]\n    severity:\n      critical: [house]\n",
         ),
         ("bad-glob", "exclude: ['drafts/[']\n"),
-        ("enabled-and-disabled", "disable: [house.safe]\nenable: [house.safe]\n"),
+        (
+            "enabled-and-disabled",
+            "disable: [house.safe]\nenable: [house.safe]\n",
+        ),
         ("missing-rules", "rules: [no-such-folder/]\n"),
     ];
     let mut all = String::new();
@@ -245,7 +251,10 @@ fn init_writes_a_starter_config_that_loads() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(uncommented.contains("\noverrides:\n  - files: [content/blog/**]"), "{uncommented}");
+    assert!(
+        uncommented.contains("\noverrides:\n  - files: [content/blog/**]"),
+        "{uncommented}"
+    );
     repo.write(".claimlint.yaml", &uncommented);
     std::fs::create_dir_all(repo.path().join("claimlint-rules")).unwrap();
     let out = claimlint().current_dir(repo.path()).output().unwrap();
@@ -446,7 +455,10 @@ fn sarif_fingerprints_survive_edits_above() {
             .collect()
     };
     let before = fps(&repo);
-    repo.write("a.md", &format!("Intro paragraph.\n\nAnother one.\n\n{POST}"));
+    repo.write(
+        "a.md",
+        &format!("Intro paragraph.\n\nAnother one.\n\n{POST}"),
+    );
     assert_eq!(before, fps(&repo));
 }
 
@@ -460,7 +472,10 @@ fn github_annotations_are_escaped_and_capped() {
     let lines: Vec<&str> = capped.lines().collect();
     assert!(lines[0].starts_with("::error "), "errors first: {capped}");
     assert!(lines[1].starts_with("::warning "), "{capped}");
-    assert!(lines[2].starts_with("::notice title=claimlint::4 more findings"), "{capped}");
+    assert!(
+        lines[2].starts_with("::notice title=claimlint::4 more findings"),
+        "{capped}"
+    );
     assert_eq!(lines.len(), 4, "two annotations, the notice, the summary");
     assert_eq!(capped_code, code, "the cap never changes the exit status");
     // Nothing at or above fail-on: still 0 with a cap of 0.
@@ -495,7 +510,10 @@ fn baseline_hides_known_findings_and_counts_fixed_ones() {
     assert_eq!(out, "Wrote 5 findings from 2 files to ci/baseline.json.\n");
     assert_eq!(code, 0, "writing a baseline accepts the findings");
     let written = repo.read("ci/baseline.json");
-    assert!(written.contains("\"path\":\"../content/a.md\""), "{written}");
+    assert!(
+        written.contains("\"path\":\"../content/a.md\""),
+        "{written}"
+    );
     let (out, _, code) = repo.run(&["--baseline", "ci/baseline.json"]);
     assert_eq!(
         out,
@@ -508,7 +526,10 @@ fn baseline_hides_known_findings_and_counts_fixed_ones() {
         "content/a.md",
         &format!(
             "# Added heading\n\nA new paragraph.\n\n{}It is risk-free.\n",
-            POST.replace("Ketamine cures depression.", "Ketamine can ease depression.")
+            POST.replace(
+                "Ketamine cures depression.",
+                "Ketamine can ease depression."
+            )
         ),
     );
     let (out, _, code) = repo.run(&["--baseline", "ci/baseline.json", "--format", "compact"]);
@@ -531,8 +552,18 @@ fn baseline_hides_known_findings_and_counts_fixed_ones() {
     assert_eq!(v["summary"]["baseline"]["fixed"], 1);
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
     // A second identical claim is new: entries are counted.
-    repo.write("content/b.md", "It is completely safe.\n\nIt is completely safe.\n");
-    let (out, _, _) = repo.run(&["--baseline", "ci/baseline.json", "--format", "compact", "-q", "content/b.md"]);
+    repo.write(
+        "content/b.md",
+        "It is completely safe.\n\nIt is completely safe.\n",
+    );
+    let (out, _, _) = repo.run(&[
+        "--baseline",
+        "ci/baseline.json",
+        "--format",
+        "compact",
+        "-q",
+        "content/b.md",
+    ]);
     assert_eq!(out.lines().count(), 1, "{out}");
     // A broken baseline is an error.
     repo.write("ci/baseline.json", "{\"version\": 1, \"findings\": [{}]}");
@@ -572,10 +603,19 @@ fn fix_applies_substitutions_only_atomically_and_idempotently() {
 
     let (out, _, code) = repo.run(&["--fix", "--format", "compact"]);
     assert!(out.ends_with("Applied 3 fixes in 2 files.\n"), "{out}");
-    assert!(!out.contains("affect-effect"), "fixed findings are not reported: {out}");
-    assert!(out.contains("house.cure"), "claims are never rewritten: {out}");
+    assert!(
+        !out.contains("affect-effect"),
+        "fixed findings are not reported: {out}"
+    );
+    assert!(
+        out.contains("house.cure"),
+        "claims are never rewritten: {out}"
+    );
     assert_eq!(code, 1, "the cure claim remains");
-    assert_eq!(repo.read("a.md"), POST.replace("side affects", "side effects"));
+    assert_eq!(
+        repo.read("a.md"),
+        POST.replace("side affects", "side effects")
+    );
     assert_eq!(
         repo.read("b.txt"),
         "Side effects\nThe side effects are mild.\n",
@@ -594,7 +634,10 @@ fn fix_applies_substitutions_only_atomically_and_idempotently() {
         .unwrap()
         .modified()
         .unwrap();
-    assert_eq!(clean_mtime, clean_after, "untouched files are not rewritten");
+    assert_eq!(
+        clean_mtime, clean_after,
+        "untouched files are not rewritten"
+    );
     let leftovers: Vec<String> = std::fs::read_dir(repo.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -622,7 +665,9 @@ fn fix_applies_substitutions_only_atomically_and_idempotently() {
         .write_stdin("side affects\n")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--fix cannot write to standard input"));
+        .stderr(predicate::str::contains(
+            "--fix cannot write to standard input",
+        ));
     let mut cmd = repo.cmd();
     cmd.args(["--diff", "-", "--stdin-filename", "draft.md"])
         .write_stdin("Few side affects.\n")
@@ -634,7 +679,10 @@ fn fix_applies_substitutions_only_atomically_and_idempotently() {
 #[test]
 fn output_is_identical_for_any_thread_count_in_every_format() {
     let repo = format_repo();
-    repo.write(".claimlint.yaml", "overrides:\n  - files: [content/]\n    fail-on: info\n");
+    repo.write(
+        ".claimlint.yaml",
+        "overrides:\n  - files: [content/]\n    fail-on: info\n",
+    );
     for i in 0..12 {
         repo.write(&format!("content/more/p{i}.md"), POST);
     }
