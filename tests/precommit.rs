@@ -30,6 +30,8 @@ fn text(o: &Output) -> String {
 }
 
 /// A venv with pre-commit, or None when PyPI is unreachable.
+// The skip message is for whoever reads the test log.
+#[allow(clippy::print_stderr)]
 fn pre_commit() -> Option<PathBuf> {
     let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
     let bin = venv.join("bin");
