@@ -122,6 +122,7 @@ struct Run<'a> {
     baseline: Option<Baseline>,
     write_baseline_dir: Option<PathBuf>,
     fixing: bool,
+    fingerprints: bool,
 }
 
 /// Loads configurations and rule sets for `inputs`; drops excluded inputs.
@@ -295,10 +296,15 @@ impl Run<'_> {
             let mut diagnostics = engine::lint(rules, &file, format);
             suppress::apply(rules, &file, format, require_reason, &mut diagnostics);
             job.policy.apply(&mut diagnostics);
-            let mut fingerprints: Vec<String> = diagnostics
-                .iter()
-                .map(|d| baseline::fingerprint(&file, d))
-                .collect();
+            // Fingerprints only for what uses them (baselines, SARIF).
+            let mut fingerprints: Vec<String> = if self.fingerprints {
+                diagnostics
+                    .iter()
+                    .map(|d| baseline::fingerprint(&file, d))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let (mut matched, mut gone) = (0, 0);
             if let (Some(b), Some(path)) = (&self.baseline, &baseline_path) {
                 let found: Vec<(&str, String)> = diagnostics
@@ -563,6 +569,9 @@ pub fn run(
         baseline,
         write_baseline_dir: args.write_baseline.as_deref().map(Baseline::dir_of),
         fixing: args.fix || args.diff,
+        fingerprints: args.baseline.is_some()
+            || args.write_baseline.is_some()
+            || format == OutputFormat::Sarif,
     };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
