@@ -369,8 +369,9 @@ pub fn apply(
             if d.kind != Kind::Disable || d.region.end <= at {
                 continue;
             }
+            // A bare enable closes everything; a named one closes the
+            // disables whose ids it names.
             let closes = enable_names.is_empty()
-                || (d.names.is_empty() && enable_names.is_empty())
                 || (!d.names.is_empty() && d.names.iter().all(|n| enable_names.contains(&n.name)));
             if closes {
                 d.region.end = at;
