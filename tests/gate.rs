@@ -216,6 +216,39 @@ fn config_rules_are_relative_to_the_config_file() {
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(rules_of(&stdout), ["site/a.md:house.cure"]);
+    // `rules`, `explain` and `test-rules` see the house rules too, and a
+    // folder named both in the configuration and on the command line is
+    // read once.
+    let site = repo.path().join("site");
+    let listed = claimlint()
+        .current_dir(&site)
+        .arg("rules")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(listed.contains("house.cure"), "{listed}");
+    assert!(
+        !listed.contains("cure.cure-claim"),
+        "default-rules: false: {listed}"
+    );
+    claimlint()
+        .current_dir(&site)
+        .args(["explain", "house.cure"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("https://example.org/house/cure"));
+    claimlint()
+        .current_dir(&site)
+        .args(["test-rules", "house/"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 rules"));
+    claimlint()
+        .current_dir(&site)
+        .args(["--rules", "house", "a.md", "--format", "compact", "-q"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("house.cure"));
 }
 
 #[test]

@@ -181,7 +181,7 @@ impl<'a> Loader<'a> {
         let mut errors = Vec::new();
         let cli_count = self.args.rules.rules.len();
         for (i, path) in key.0.iter().enumerate() {
-            match rule_files_from(path) {
+            match rule_files_from(&relative_to_cwd(path)) {
                 Ok(more) => files.extend(more),
                 Err(e) => match config {
                     Some(c) if i >= cli_count => {
@@ -192,6 +192,7 @@ impl<'a> Loader<'a> {
             }
         }
         if errors.is_empty() {
+            super::dedup_rule_files(&mut files);
             match compile::load(&files) {
                 Ok(r) => {
                     let r = Arc::new(r);
