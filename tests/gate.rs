@@ -511,6 +511,31 @@ fn github_annotations_are_escaped_and_capped() {
     );
     assert_eq!(lines.len(), 4, "two annotations, the notice, the summary");
     assert_eq!(capped_code, code, "the cap never changes the exit status");
+    // In a workflow step every finding also goes to the job summary.
+    let runner = tempfile::tempdir().unwrap();
+    let summary = runner.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = repo
+        .cmd()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["--format", "github", "--max-annotations", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), capped);
+    let written = std::fs::read_to_string(&summary).unwrap();
+    insta::assert_snapshot!("github_step_summary", written);
+    // An unwritable summary is a warning, not a failure.
+    let out = repo
+        .cmd()
+        .env(
+            "GITHUB_STEP_SUMMARY",
+            repo.path().join("no/such/dir/summary.md"),
+        )
+        .args(["--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(code));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the job summary"));
     // Nothing at or above fail-on: still 0 with a cap of 0.
     let (_, _, code) = repo.run(&[
         "--format",

@@ -39,7 +39,8 @@ const MAX_FIX_PASSES: usize = 4;
 /// Findings of one file, rendered for the chosen format.
 enum Rendered {
     Text(String),
-    Github(Vec<(Severity, String)>),
+    /// (severity, annotation, job summary row).
+    Github(Vec<(Severity, String, String)>),
     Json(Vec<JsonDiagnostic>),
     Sarif(Vec<Value>),
 }
@@ -414,7 +415,13 @@ impl Run<'_> {
             OutputFormat::Github => Rendered::Github(
                 diagnostics
                     .iter()
-                    .map(|d| (d.severity, github::render(file, d)))
+                    .map(|d| {
+                        (
+                            d.severity,
+                            github::render(file, d),
+                            github::summary_row(file, d),
+                        )
+                    })
                     .collect(),
             ),
             OutputFormat::Json => Rendered::Json(
@@ -732,10 +739,11 @@ pub fn run(
         }
         OutputFormat::Github => {
             let total = github_out.len();
+            let rows: Vec<String> = github_out.iter().map(|(_, _, r)| r.clone()).collect();
             // Errors first, then warnings, then notices; file order within.
-            github_out.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+            github_out.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));
             let shown = total.min(args.max_annotations);
-            for (_, line) in github_out.iter().take(shown) {
+            for (_, line, _) in github_out.iter().take(shown) {
                 out.write_all(line.as_bytes())?;
             }
             if shown < total {
@@ -743,6 +751,25 @@ pub fn run(
             }
             if !args.quiet {
                 out.write_all(summary().as_bytes())?;
+            }
+            // The job summary is a courtesy: failing to write it is a
+            // warning and never changes the exit status.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let text = github::job_summary(&summary(), &rows);
+                let written = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .and_then(|mut f| f.write_all(text.as_bytes()));
+                if let Err(e) = written {
+                    err.write_all(
+                        human::render_plain_warning(
+                            style_err,
+                            &format!("cannot write the job summary: {}", walk::io_message(&e)),
+                        )
+                        .as_bytes(),
+                    )?;
+                }
             }
         }
         OutputFormat::Json => {

@@ -53,6 +53,48 @@ pub fn render(file: &SourceFile, d: &Diagnostic) -> String {
     )
 }
 
+/// Rows of the job summary table at most (GitHub limits a step's summary
+/// to 1 MiB).
+pub const MAX_SUMMARY_ROWS: usize = 1000;
+
+fn escape_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// One finding as a row of the job summary's Markdown table.
+pub fn summary_row(file: &SourceFile, d: &Diagnostic) -> String {
+    let at = file.line_col(d.span.start);
+    format!(
+        "| {} | `{}:{}:{}` | `{}` | {} |\n",
+        d.severity,
+        escape_cell(file.path()).replace('`', "'"),
+        at.line,
+        at.column,
+        d.rule,
+        escape_cell(&d.message)
+    )
+}
+
+/// The job summary (`$GITHUB_STEP_SUMMARY`): the summary line and every
+/// finding, annotated or not (up to [`MAX_SUMMARY_ROWS`]).
+pub fn job_summary(summary_line: &str, rows: &[String]) -> String {
+    let mut out = format!("\n### claimlint\n\n{}\n", summary_line.trim_end());
+    if rows.is_empty() {
+        return out;
+    }
+    out.push_str("\n| severity | where | rule | message |\n|---|---|---|---|\n");
+    for row in rows.iter().take(MAX_SUMMARY_ROWS) {
+        out.push_str(row);
+    }
+    if rows.len() > MAX_SUMMARY_ROWS {
+        out.push_str(&format!(
+            "\n…and {} more; run claimlint locally or use --format sarif.\n",
+            rows.len() - MAX_SUMMARY_ROWS
+        ));
+    }
+    out
+}
+
 /// The notice printed when annotations were left out.
 pub fn cap_notice(shown: usize, total: usize) -> String {
     format!(
