@@ -50,7 +50,7 @@ struct SeveritySpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct OverrideSpec {
-    files: Vec<S<String>>,
+    files: S<Vec<S<String>>>,
     #[serde(default)]
     enable: Vec<S<String>>,
     #[serde(default)]
@@ -368,14 +368,15 @@ impl Config {
         let exclude = glob_set(path, &text, &spec.exclude, &mut errors);
         let mut overrides = Vec::new();
         for o in &spec.overrides {
-            if o.files.is_empty() {
-                errors.push(LocatedError::new(
-                    path,
-                    "an override needs at least one glob in `files`",
-                ));
+            if o.files.value.is_empty() {
+                errors.push(
+                    LocatedError::new(path, "an override needs at least one glob in `files`")
+                        .in_text(text.clone(), span_of(&o.files))
+                        .label("no globs"),
+                );
                 continue;
             }
-            let Some(globs) = glob_set(path, &text, &o.files, &mut errors) else {
+            let Some(globs) = glob_set(path, &text, &o.files.value, &mut errors) else {
                 continue;
             };
             overrides.push((
@@ -704,6 +705,8 @@ mod tests {
             "{}",
             errs[0].message
         );
+        let errs = parse("overrides:\n  - files: []\n    fail-on: info\n").unwrap_err();
+        assert_eq!(errs[0].location(), ".claimlint.yaml:2:12");
         assert!(parse("# only a comment\n").is_ok());
         assert!(parse("").is_ok());
     }
