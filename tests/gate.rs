@@ -703,7 +703,10 @@ fn fix_applies_substitutions_only_atomically_and_idempotently() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    // Idempotent.
+    // Idempotent (and the JSON summary says how many fixes were applied).
+    let (out, _, _) = repo.run(&["--fix", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["fixes_applied"], 0);
     let (out, _, _) = repo.run(&["--fix", "--format", "compact"]);
     assert!(out.ends_with("Applied 0 fixes in 0 files.\n"), "{out}");
     let (diff, _, code) = repo.run(&["--diff"]);
