@@ -443,6 +443,19 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+    // So is the log of the built-in pack on the seed articles (BOM, CRLF,
+    // long explanations, every kind of rule).
+    let seeds = claimlint()
+        .args(["--format", "sarif", "seeds"])
+        .output()
+        .unwrap();
+    let seeds: Value = serde_json::from_slice(&seeds.stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&seeds)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(seeds["runs"][0]["results"].as_array().unwrap().len() > 10);
     // The validator does reject a broken log.
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
