@@ -8,13 +8,18 @@ use crate::diagnostic::Severity;
 use crate::render::OutputFormat;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
-2 usage, rule-file or I/O error.
+Exit status: 0 no finding at or above --fail-on; 1 findings at or above it
+(with --diff: fixes to apply); 2 usage, configuration, rule-file or I/O error.
 
 Examples:
   claimlint seeds/                     lint a folder (.md, .mdx, .html, .txt…)
   claimlint draft.md --fail-on warning fail on warnings too
   cat post.md | claimlint - --stdin-filename post.md
+  claimlint --format sarif . > claimlint.sarif
+  claimlint --write-baseline .claimlint-baseline.json   accept today's findings
+  claimlint --baseline .claimlint-baseline.json         report only new ones
+  claimlint --fix content/             apply substitution fixes (--diff to preview)
+  claimlint init                       write a commented .claimlint.yaml
   claimlint explain safety.not-addictive
   claimlint test-rules my-rules/       run the examples of your own rules
   claimlint lsp                        language server for editors (stdio)";
@@ -48,6 +53,8 @@ pub enum Command {
     TestRules(TestRulesArgs),
     /// Run the language server (LSP over stdin/stdout) for editors.
     Lsp(LspArgs),
+    /// Write a commented starter `.claimlint.yaml`.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -85,6 +92,13 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--format` of `claimlint rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
@@ -108,13 +122,14 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format [default: `format:` in the configuration, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
 
-    /// Exit with status 1 when there is a finding at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Exit with status 1 when there is a finding at or above this severity
+    /// [default: `fail-on:` in each file's configuration, else error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -141,6 +156,39 @@ pub struct CheckArgs {
     /// `div.cookie-banner`; comma-separated lists allowed).
     #[arg(long = "html-skip", value_name = "SELECTOR")]
     pub html_skip: Vec<String>,
+    /// Use this configuration file for every input (no discovery).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `.claimlint.yaml`.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Let suppression comments omit the ` -- reason`.
+    #[arg(long)]
+    pub no_require_reason: bool,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file, then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff", "baseline"])]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Apply machine-applicable fixes (substitutions) in place.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if
+    /// there is any.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--format github`: annotate at most this many findings (errors
+    /// first); the rest are counted in a notice.
+    #[arg(long, value_name = "N", default_value_t = crate::render::github::DEFAULT_MAX_ANNOTATIONS)]
+    pub max_annotations: usize,
 
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -154,8 +202,8 @@ pub struct RulesArgs {
     pub export_phrases: bool,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
 
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -183,4 +231,15 @@ pub struct TestRulesArgs {
 
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Folder to write `.claimlint.yaml` in. Default: the current folder.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Overwrite an existing `.claimlint.yaml`.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -7,7 +7,8 @@
 //! paths ─walk─▶ SourceFile ─document─▶ Document (segments, sentences, offset maps)
 //!       ─scan─▶ hits (one Aho-Corasick + one RegexSet pass per segment)
 //!       ─engine─▶ context checks, document rules ─▶ sorted Diagnostics
-//!       ─render─▶ human | json ─▶ exit status
+//!       ─suppress─▶ comments ─config─▶ enable/disable, severities ─baseline─▶ new findings
+//!       ─fix─▶ (--fix/--diff) ─render─▶ human | json | sarif | github | compact ─▶ exit status
 //! ```
 //!
 //! The library never prints: commands write to the `Write`rs they are given.
@@ -17,17 +18,21 @@
 // cold path (loading rules), so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod fix;
 pub mod lsp;
 pub mod render;
 pub mod rule;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 pub mod walk;
 
 use std::io::Write;
@@ -58,6 +63,7 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
         Some(cli::Command::Explain(args)) => commands::rules::explain(&args, out, err),
         Some(cli::Command::TestRules(args)) => commands::selftest::run(&args, out, err),
         Some(cli::Command::Lsp(args)) => lsp::run(&args, err),
+        Some(cli::Command::Init(args)) => commands::init::run(&args, out, err),
     }
 }
 

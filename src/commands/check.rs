@@ -1,35 +1,78 @@
 //! `claimlint check`: lint files in parallel, print in a stable order.
+//!
+//! Per file: lint → suppression comments → configuration (enable/disable,
+//! severities) → baseline → (`--fix`/`--diff`: apply fixes, lint again) →
+//! render. Configuration files and rule sets are loaded once, before any
+//! file is linted; every file is then linted in parallel and the results are
+//! printed in input order.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde_json::Value;
 
-use super::{load_rules, report_rule_errors, use_color, use_color_stderr};
+use super::{report_rule_errors, rule_files_from, use_color, use_color_stderr};
 use crate::ExitStatus;
+use crate::baseline::{self, Baseline};
 use crate::cli::CheckArgs;
-use crate::diagnostic::{Counts, Severity};
+use crate::config::{self, Config, Discovery, Policy};
+use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::document::{Format, ParseOptions, html::HtmlOptions};
 use crate::engine;
-use crate::render::OutputFormat;
+use crate::error::LocatedError;
+use crate::fix;
 use crate::render::human::{self, Style};
 use crate::render::json::{self, JsonDiagnostic};
+use crate::render::{OutputFormat, compact, github, sarif};
 use crate::rule::RuleSet;
+use crate::rule::compile::{self, RuleFile};
 use crate::source::SourceFile;
+use crate::suppress;
 use crate::walk::{self, Input, ReadProblem, display_path};
+
+/// Most `--fix` passes over one file (a fix may uncover another).
+const MAX_FIX_PASSES: usize = 4;
+
+/// Findings of one file, rendered for the chosen format.
+enum Rendered {
+    Text(String),
+    /// (severity, annotation, job summary row).
+    Github(Vec<(Severity, String, String)>),
+    Json(Vec<JsonDiagnostic>),
+    Sarif(Vec<Value>),
+}
 
 /// What linting one input produced.
 enum FileResult {
-    Linted {
-        counts: Counts,
-        human: String,
-        json: Vec<JsonDiagnostic>,
-    },
+    Linted(Box<Linted>),
     /// Not linted, and that is an error (exit 2).
-    Failed { path: String, message: String },
+    Failed {
+        path: String,
+        message: String,
+    },
     /// Not linted, with a warning (too large).
-    Skipped { path: String, message: String },
+    Skipped {
+        path: String,
+        message: String,
+    },
     /// Not linted, silently (a binary file found by walking).
     Ignored,
+}
+
+struct Linted {
+    counts: Counts,
+    /// Findings at or above the file's `fail-on`.
+    failing: usize,
+    rendered: Rendered,
+    /// For `--write-baseline`.
+    entries: Vec<baseline::Entry>,
+    baseline_matched: usize,
+    baseline_fixed: usize,
+    fixes_applied: usize,
+    diff: Option<String>,
 }
 
 fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileResult {
@@ -59,57 +102,347 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
     }
 }
 
-fn lint_source(
-    rules: &RuleSet,
-    file: &SourceFile,
+/// Rules and configuration shared by the files that use the same
+/// `.claimlint.yaml`.
+struct Setting {
+    rules: Arc<RuleSet>,
+    config: Option<Arc<Config>>,
+}
+
+/// One input with what applies to it.
+struct Job {
+    input: Input,
+    /// Absolute path (for standard input: the `--stdin-filename` path).
+    abs: PathBuf,
+    setting: usize,
+    policy: Policy,
+}
+
+/// Everything the workers share.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    settings: Vec<Setting>,
     format: OutputFormat,
     style: Style,
-    options: &ParseOptions,
-) -> FileResult {
-    let diagnostics = engine::lint_with(rules, file, Format::from_path(file.path()), options);
-    let mut counts = Counts::default();
-    let mut human_out = String::new();
-    let mut json_out = Vec::new();
-    for d in &diagnostics {
-        counts.add(d.severity);
-        match format {
-            OutputFormat::Human => human_out.push_str(&human::render(style, file, d)),
-            OutputFormat::Json => json_out.push(JsonDiagnostic::new(file, d)),
+    baseline: Option<Baseline>,
+    write_baseline_dir: Option<PathBuf>,
+    fixing: bool,
+    fingerprints: bool,
+    /// How documents are parsed (HTML elements to skip).
+    options: ParseOptions,
+}
+
+/// Loads configurations and rule sets for `inputs`; drops excluded inputs.
+struct Loader<'a> {
+    args: &'a CheckArgs,
+    discovery: Discovery,
+    /// Configuration path (None: no configuration) → setting index (None:
+    /// it failed to load, and its errors are already recorded).
+    by_config: HashMap<Option<PathBuf>, Option<usize>>,
+    /// (rule paths, default rules) → compiled rules.
+    by_rules: HashMap<(Vec<PathBuf>, bool), Arc<RuleSet>>,
+    settings: Vec<Setting>,
+    config_errors: Vec<LocatedError>,
+    rule_errors: Vec<LocatedError>,
+}
+
+impl<'a> Loader<'a> {
+    fn new(args: &'a CheckArgs) -> Self {
+        Self {
+            args,
+            discovery: Discovery::default(),
+            by_config: HashMap::new(),
+            by_rules: HashMap::new(),
+            settings: Vec::new(),
+            config_errors: Vec::new(),
+            rule_errors: Vec::new(),
         }
     }
-    FileResult::Linted {
-        counts,
-        human: human_out,
-        json: json_out,
+
+    /// The configuration file for a file in folder `dir` (absolute).
+    fn config_path(&mut self, dir: &Path) -> Option<PathBuf> {
+        if self.args.isolated {
+            return None;
+        }
+        if let Some(c) = &self.args.config {
+            return Some(config::absolute(c));
+        }
+        self.discovery.find(dir)
+    }
+
+    fn rules_for(&mut self, config: Option<&Config>) -> Option<Arc<RuleSet>> {
+        let mut paths = self.args.rules.rules.clone();
+        if let Some(c) = config {
+            paths.extend(c.rules.iter().cloned());
+        }
+        let defaults = !self.args.rules.no_default_rules
+            && config.and_then(|c| c.default_rules).unwrap_or(true);
+        let key = (paths, defaults);
+        if let Some(r) = self.by_rules.get(&key) {
+            return Some(r.clone());
+        }
+        let mut files: Vec<RuleFile> = compile::builtin_files()
+            .into_iter()
+            .filter(|f| defaults || f.is_lexicon())
+            .collect();
+        let mut errors = Vec::new();
+        let cli_count = self.args.rules.rules.len();
+        for (i, path) in key.0.iter().enumerate() {
+            match rule_files_from(&relative_to_cwd(path)) {
+                Ok(more) => files.extend(more),
+                Err(e) => match config {
+                    Some(c) if i >= cli_count => {
+                        errors.push(c.rule_path_error(i - cli_count, e.message));
+                    }
+                    _ => errors.push(e),
+                },
+            }
+        }
+        if errors.is_empty() {
+            super::dedup_rule_files(&mut files);
+            match compile::load(&files) {
+                Ok(r) => {
+                    let r = Arc::new(r);
+                    self.by_rules.insert(key, r.clone());
+                    return Some(r);
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        // Report each rule problem once, however many configurations share it.
+        for e in errors {
+            let seen = self
+                .rule_errors
+                .iter()
+                .any(|x| x.path == e.path && x.span == e.span && x.message == e.message);
+            if !seen {
+                self.rule_errors.push(e);
+            }
+        }
+        None
+    }
+
+    /// The setting index for a file in folder `dir`, loading it if new.
+    fn setting_for(&mut self, dir: &Path) -> Option<usize> {
+        let path = self.config_path(dir);
+        if let Some(&i) = self.by_config.get(&path) {
+            return i;
+        }
+        let index = self.load(path.as_deref());
+        self.by_config.insert(path, index);
+        index
+    }
+
+    fn load(&mut self, path: Option<&Path>) -> Option<usize> {
+        let config = match path {
+            None => None,
+            Some(p) => match Config::load(&relative_to_cwd(p)) {
+                Ok(c) => Some(Arc::new(c)),
+                Err(errors) => {
+                    self.config_errors.extend(errors);
+                    return None;
+                }
+            },
+        };
+        let rules = self.rules_for(config.as_deref())?;
+        if let Some(c) = &config {
+            let problems = c.validate(&rules);
+            if !problems.is_empty() {
+                self.config_errors.extend(problems);
+                return None;
+            }
+        }
+        self.settings.push(Setting { rules, config });
+        Some(self.settings.len() - 1)
     }
 }
 
-fn lint_input(
-    rules: &RuleSet,
-    input: &Input,
-    stdin: &Option<Result<String, ReadProblem>>,
-    args: &CheckArgs,
-    style: Style,
-    options: &ParseOptions,
-) -> FileResult {
-    match input {
-        Input::Stdin { name } => match stdin {
-            Some(Ok(text)) => {
-                let file = SourceFile::new(name.clone(), text.clone());
-                lint_source(rules, &file, args.format, style, options)
-            }
-            Some(Err(problem)) => problem_result(name.clone(), problem.clone(), true),
-            None => FileResult::Ignored,
-        },
-        Input::File { path, explicit } => {
-            let shown = display_path(path);
-            match walk::read_file(path, args.max_file_size) {
-                Ok(text) => {
-                    let file = SourceFile::new(shown, text);
-                    lint_source(rules, &file, args.format, style, options)
+/// `abs` relative to the current folder when it is inside it (for display).
+fn relative_to_cwd(abs: &Path) -> PathBuf {
+    let cwd = config::absolute(Path::new("."));
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => abs.to_path_buf(),
+    }
+}
+
+fn parent_dir(abs: &Path) -> PathBuf {
+    abs.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+impl Run<'_> {
+    fn lint(&self, job: &Job, stdin: &Option<Result<String, ReadProblem>>) -> FileResult {
+        let (shown, text) = match &job.input {
+            Input::Stdin { name } => match stdin {
+                Some(Ok(text)) => (name.clone(), text.clone()),
+                Some(Err(problem)) => return problem_result(name.clone(), problem.clone(), true),
+                None => return FileResult::Ignored,
+            },
+            Input::File { path, explicit } => {
+                let shown = display_path(path);
+                match walk::read_file(path, self.args.max_file_size) {
+                    Ok(text) => (shown, text),
+                    Err(problem) => return problem_result(shown, problem, *explicit),
                 }
-                Err(problem) => problem_result(shown, problem, *explicit),
             }
+        };
+        let setting = &self.settings[job.setting];
+        let rules = &*setting.rules;
+        let format = Format::from_path(&shown);
+        let require_reason =
+            !self.args.no_require_reason && job.policy.require_reason().unwrap_or(true);
+        let baseline_path = self
+            .baseline
+            .as_ref()
+            .map(|b| baseline::entry_path(b.dir(), &job.abs, &shown));
+
+        let mut current = text.clone();
+        let mut fixes_applied = 0;
+        let mut pass = 0;
+        let (file, diagnostics, fingerprints, matched, gone) = loop {
+            let file = SourceFile::new(shown.clone(), current.clone());
+            let mut diagnostics = engine::lint_with(rules, &file, format, &self.options);
+            suppress::apply(rules, &file, format, require_reason, &mut diagnostics);
+            job.policy.apply(&mut diagnostics);
+            // Fingerprints only for what uses them (baselines, SARIF).
+            let mut fingerprints: Vec<String> = if self.fingerprints {
+                diagnostics
+                    .iter()
+                    .map(|d| baseline::fingerprint(&file, d))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let (mut matched, mut gone) = (0, 0);
+            if let (Some(b), Some(path)) = (&self.baseline, &baseline_path) {
+                let found: Vec<(&str, String)> = diagnostics
+                    .iter()
+                    .zip(&fingerprints)
+                    .map(|(d, fp)| (&*d.rule, fp.clone()))
+                    .collect();
+                let (keep, m, g) = b.filter(path, &found);
+                (matched, gone) = (m, g);
+                let mut k = keep.iter();
+                diagnostics.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                fingerprints.retain(|_| *k.next().unwrap_or(&true));
+            }
+            if !self.fixing || pass == MAX_FIX_PASSES {
+                break (file, diagnostics, fingerprints, matched, gone);
+            }
+            let (fixed, n) = fix::apply(&current, &diagnostics);
+            if n == 0 {
+                break (file, diagnostics, fingerprints, matched, gone);
+            }
+            fixes_applied += n;
+            current = fixed;
+            pass += 1;
+        };
+
+        let mut diff = None;
+        if fixes_applied > 0 {
+            if self.args.diff {
+                diff = Some(fix::unified_diff(&shown, &text, &current));
+            } else if let Input::File { path, .. } = &job.input {
+                match fix::write_fixed(path, &text, &current) {
+                    Ok(()) => {}
+                    Err(fix::WriteError::Changed) => {
+                        return FileResult::Failed {
+                            path: shown,
+                            message: "changed while claimlint was fixing it; nothing was written (run again)".into(),
+                        };
+                    }
+                    Err(fix::WriteError::Io(e)) => {
+                        return FileResult::Failed {
+                            path: shown,
+                            message: format!("cannot write fixes: {}", walk::io_message(&e)),
+                        };
+                    }
+                }
+            }
+        }
+
+        let fail_on: Severity = match self.args.fail_on {
+            Some(f) => f.into(),
+            None => job.policy.fail_on().unwrap_or(Severity::Error),
+        };
+        let mut counts = Counts::default();
+        let mut failing = 0;
+        for d in &diagnostics {
+            counts.add(d.severity);
+            if d.severity >= fail_on {
+                failing += 1;
+            }
+        }
+        let entries = match &self.write_baseline_dir {
+            Some(dir) => {
+                let path = baseline::entry_path(dir, &job.abs, &shown);
+                diagnostics
+                    .iter()
+                    .zip(&fingerprints)
+                    .map(|(d, fp)| baseline::Entry {
+                        path: path.clone(),
+                        rule: d.rule.to_string(),
+                        fingerprint: fp.clone(),
+                        text: file.text().get(d.span.clone()).unwrap_or("").to_string(),
+                        line: file.line_col(d.span.start).line,
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let rendered = self.render(&file, &diagnostics, &fingerprints);
+        FileResult::Linted(Box::new(Linted {
+            counts,
+            failing,
+            rendered,
+            entries,
+            baseline_matched: matched,
+            baseline_fixed: gone,
+            fixes_applied,
+            diff,
+        }))
+    }
+
+    fn render(&self, file: &SourceFile, diagnostics: &[Diagnostic], fps: &[String]) -> Rendered {
+        match self.format {
+            OutputFormat::Human => Rendered::Text(
+                diagnostics
+                    .iter()
+                    .map(|d| human::render(self.style, file, d))
+                    .collect(),
+            ),
+            OutputFormat::Compact => Rendered::Text(
+                diagnostics
+                    .iter()
+                    .map(|d| compact::render(file, d))
+                    .collect(),
+            ),
+            OutputFormat::Github => Rendered::Github(
+                diagnostics
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.severity,
+                            github::render(file, d),
+                            github::summary_row(file, d),
+                        )
+                    })
+                    .collect(),
+            ),
+            OutputFormat::Json => Rendered::Json(
+                diagnostics
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(file, d))
+                    .collect(),
+            ),
+            OutputFormat::Sarif => Rendered::Sarif(
+                diagnostics
+                    .iter()
+                    .zip(fps)
+                    .map(|(d, fp)| sarif::result(file, d, fp))
+                    .collect(),
+            ),
         }
     }
 }
@@ -130,6 +463,15 @@ fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
     walk::decode(bytes)
 }
 
+fn usage_error(err: &mut dyn Write, style: Style, message: &str) -> std::io::Result<ExitStatus> {
+    err.write_all(human::render_plain_error(style, message).as_bytes())?;
+    Ok(ExitStatus::Error)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn run(
     args: &CheckArgs,
     out: &mut dyn Write,
@@ -141,59 +483,126 @@ pub fn run(
     let style_err = Style {
         color: use_color_stderr(args.color),
     };
-    let rules = match load_rules(&args.rules) {
-        Ok(r) => r,
-        Err(errors) => {
-            report_rule_errors(&errors, err, style_err.color)?;
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let options = match HtmlOptions::with_skip(&args.html_skip) {
-        Ok(html) => ParseOptions { html },
-        Err(message) => {
-            err.write_all(
-                human::render_plain_error(style_err, &format!("--html-skip: {message}")).as_bytes(),
-            )?;
-            return Ok(ExitStatus::Error);
-        }
-    };
     let paths: Vec<String> = if args.paths.is_empty() {
         vec![".".into()]
     } else {
         args.paths.clone()
     };
     if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        err.write_all(
-            human::render_plain_error(style_err, "`-` (standard input) can be given only once")
-                .as_bytes(),
-        )?;
+        return usage_error(
+            err,
+            style_err,
+            "`-` (standard input) can be given only once",
+        );
+    }
+    if args.fix && paths.iter().any(|p| p == "-") {
+        return usage_error(
+            err,
+            style_err,
+            "--fix cannot write to standard input; use --diff to see the fixes",
+        );
+    }
+    let options = match HtmlOptions::with_skip(&args.html_skip) {
+        Ok(html) => ParseOptions { html },
+        Err(message) => return usage_error(err, style_err, &format!("--html-skip: {message}")),
+    };
+    let (inputs, walk_errors) = walk::collect(&paths, args.stdin_filename.as_deref());
+
+    // Configuration and rules: loaded once per configuration file, before
+    // anything is linted.
+    let cwd = config::absolute(Path::new("."));
+    let mut loader = Loader::new(args);
+    let project = loader.setting_for(&cwd);
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let abs = match &input {
+            Input::Stdin { name } => cwd.join(name),
+            Input::File { path, .. } => config::absolute(path),
+        };
+        let Some(setting) = loader.setting_for(&parent_dir(&abs)) else {
+            continue;
+        };
+        let policy = match &loader.settings[setting].config {
+            Some(c) => {
+                if matches!(input, Input::File { .. }) && c.excludes(&abs) {
+                    continue;
+                }
+                c.policy_for(&abs)
+            }
+            None => Policy::default(),
+        };
+        jobs.push(Job {
+            input,
+            abs,
+            setting,
+            policy,
+        });
+    }
+    if !loader.config_errors.is_empty() {
+        let mut errors = std::mem::take(&mut loader.config_errors);
+        errors.extend(std::mem::take(&mut loader.rule_errors));
+        for e in &errors {
+            err.write_all(human::render_error(style_err, e).as_bytes())?;
+        }
+        let line = format!(
+            "could not load the configuration: {} (nothing was linted)",
+            plural(errors.len(), "error", "errors")
+        );
+        err.write_all(human::render_plain_error(style_err, &line).as_bytes())?;
         return Ok(ExitStatus::Error);
     }
-    let (inputs, walk_errors) = walk::collect(&paths, args.stdin_filename.as_deref());
-    let stdin = inputs
+    if !loader.rule_errors.is_empty() {
+        report_rule_errors(&loader.rule_errors, err, style_err.color)?;
+        return Ok(ExitStatus::Error);
+    }
+    let project_config = project.and_then(|i| loader.settings[i].config.clone());
+    let format = args
+        .format
+        .or(project_config.as_ref().and_then(|c| c.format))
+        .unwrap_or(OutputFormat::Human);
+
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(message) => {
+                return usage_error(
+                    err,
+                    style_err,
+                    &format!("{}: {message}", display_path(path)),
+                );
+            }
+        },
+        None => None,
+    };
+    let stdin = jobs
         .iter()
-        .any(|i| matches!(i, Input::Stdin { .. }))
+        .any(|j| matches!(j.input, Input::Stdin { .. }))
         .then(|| read_stdin(args.max_file_size));
 
+    let run = Run {
+        args,
+        settings: loader.settings,
+        format,
+        style: style_out,
+        baseline,
+        write_baseline_dir: args.write_baseline.as_deref().map(Baseline::dir_of),
+        fixing: args.fix || args.diff,
+        fingerprints: args.baseline.is_some()
+            || args.write_baseline.is_some()
+            || format == OutputFormat::Sarif,
+        options,
+    };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()
     {
         Ok(pool) => pool,
         Err(e) => {
-            err.write_all(
-                human::render_plain_error(style_err, &format!("cannot start worker threads: {e}"))
-                    .as_bytes(),
-            )?;
-            return Ok(ExitStatus::Error);
+            return usage_error(err, style_err, &format!("cannot start worker threads: {e}"));
         }
     };
-    let results: Vec<FileResult> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| lint_input(&rules, input, &stdin, args, style_out, &options))
-            .collect()
-    });
+    let results: Vec<FileResult> =
+        pool.install(|| jobs.par_iter().map(|job| run.lint(job, &stdin)).collect());
 
     let mut failed = walk_errors.len();
     for e in &walk_errors {
@@ -203,20 +612,36 @@ pub fn run(
     }
     let mut counts = Counts::default();
     let mut files = 0;
-    let mut json_all = Vec::new();
+    let mut failing = 0;
+    let mut matched = 0;
+    let mut gone = 0;
+    let mut fixes = 0;
+    let mut fixed_files = 0;
+    let mut entries = Vec::new();
+    let mut diffs = String::new();
+    let mut text_out = String::new();
+    let mut github_out = Vec::new();
+    let mut json_out = Vec::new();
+    let mut sarif_out = Vec::new();
     for result in results {
         match result {
-            FileResult::Linted {
-                counts: c,
-                human: h,
-                json: j,
-            } => {
+            FileResult::Linted(l) => {
                 files += 1;
-                counts.merge(c);
-                if args.format == OutputFormat::Human {
-                    out.write_all(h.as_bytes())?;
-                } else {
-                    json_all.extend(j);
+                counts.merge(l.counts);
+                failing += l.failing;
+                matched += l.baseline_matched;
+                gone += l.baseline_fixed;
+                fixes += l.fixes_applied;
+                fixed_files += usize::from(l.fixes_applied > 0);
+                entries.extend(l.entries);
+                if let Some(d) = l.diff {
+                    diffs.push_str(&d);
+                }
+                match l.rendered {
+                    Rendered::Text(t) => text_out.push_str(&t),
+                    Rendered::Github(g) => github_out.extend(g),
+                    Rendered::Json(j) => json_out.extend(j),
+                    Rendered::Sarif(s) => sarif_out.extend(s),
                 }
             }
             FileResult::Failed { path, message } => {
@@ -234,19 +659,166 @@ pub fn run(
             FileResult::Ignored => {}
         }
     }
-    match args.format {
-        OutputFormat::Human => {
+
+    // --write-baseline: record, report, succeed.
+    if let Some(path) = &args.write_baseline {
+        let n = entries.len();
+        if let Err(e) = baseline::write(path, entries) {
+            return usage_error(
+                err,
+                style_err,
+                &format!(
+                    "{}: cannot write baseline: {}",
+                    display_path(path),
+                    walk::io_message(&e)
+                ),
+            );
+        }
+        if !args.quiet {
+            writeln!(
+                out,
+                "Wrote {} from {} to {}.",
+                plural(n, "finding", "findings"),
+                plural(files, "file", "files"),
+                display_path(path)
+            )?;
+        }
+        out.flush()?;
+        return Ok(if failed > 0 {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Clean
+        });
+    }
+
+    // --diff: the diff is the output; status 1 when there is something to fix.
+    if args.diff {
+        out.write_all(diffs.as_bytes())?;
+        if !args.quiet {
+            let line = if fixes == 0 {
+                "No fixes to apply.".to_string()
+            } else {
+                format!(
+                    "{} can be applied to {} with --fix.",
+                    plural(fixes, "fix", "fixes"),
+                    plural(fixed_files, "file", "files")
+                )
+            };
+            writeln!(err, "{line}")?;
+        }
+        out.flush()?;
+        return Ok(if failed > 0 {
+            ExitStatus::Error
+        } else if fixes > 0 {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Clean
+        });
+    }
+
+    let mut extras = Vec::new();
+    if args.fix {
+        extras.push(format!(
+            "Applied {} in {}.",
+            plural(fixes, "fix", "fixes"),
+            plural(fixed_files, "file", "files")
+        ));
+    }
+    if args.baseline.is_some() {
+        extras.push(format!(
+            "Baseline: {} not shown, {} fixed since it was written.",
+            plural(matched, "known finding", "known findings"),
+            gone
+        ));
+    }
+    let summary = || {
+        let mut line = human::summary(&counts, files, failed);
+        line.pop();
+        for e in &extras {
+            line.push(' ');
+            line.push_str(e);
+        }
+        line.push('\n');
+        line
+    };
+    match format {
+        OutputFormat::Human | OutputFormat::Compact => {
+            out.write_all(text_out.as_bytes())?;
             if !args.quiet {
-                out.write_all(human::summary(&counts, files, failed).as_bytes())?;
+                out.write_all(summary().as_bytes())?;
             }
         }
-        OutputFormat::Json => out.write_all(json::render(&json_all, &counts, files).as_bytes())?,
+        OutputFormat::Github => {
+            let total = github_out.len();
+            let rows: Vec<String> = github_out.iter().map(|(_, _, r)| r.clone()).collect();
+            // Errors first, then warnings, then notices; file order within.
+            github_out.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));
+            let shown = total.min(args.max_annotations);
+            for (_, line, _) in github_out.iter().take(shown) {
+                out.write_all(line.as_bytes())?;
+            }
+            if shown < total {
+                out.write_all(github::cap_notice(shown, total).as_bytes())?;
+            }
+            if !args.quiet {
+                out.write_all(summary().as_bytes())?;
+            }
+            // The job summary is a courtesy: failing to write it is a
+            // warning and never changes the exit status.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let text = github::job_summary(&summary(), &rows);
+                let written = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .and_then(|mut f| f.write_all(text.as_bytes()));
+                if let Err(e) = written {
+                    err.write_all(
+                        human::render_plain_warning(
+                            style_err,
+                            &format!("cannot write the job summary: {}", walk::io_message(&e)),
+                        )
+                        .as_bytes(),
+                    )?;
+                }
+            }
+        }
+        OutputFormat::Json => {
+            let extra = json::SummaryExtra {
+                baseline: args.baseline.is_some().then_some(json::BaselineSummary {
+                    matched,
+                    fixed: gone,
+                }),
+                fixes_applied: args.fix.then_some(fixes),
+            };
+            out.write_all(json::render_with(&json_out, &counts, files, extra).as_bytes())?;
+        }
+        OutputFormat::Sarif => {
+            let mut rules: BTreeMap<String, Value> = BTreeMap::new();
+            for s in &run.settings {
+                for r in &s.rules.rules {
+                    rules
+                        .entry(r.id.to_string())
+                        .or_insert_with(|| sarif::rule_descriptor(r));
+                }
+            }
+            for m in suppress::META_RULES {
+                rules
+                    .entry(m.id.to_string())
+                    .or_insert_with(|| sarif::meta_descriptor(m));
+            }
+            let text = sarif::render(
+                rules.into_values().collect(),
+                sarif_out,
+                env!("CARGO_PKG_VERSION"),
+            );
+            out.write_all(text.as_bytes())?;
+        }
     }
     out.flush()?;
-    let fail_on: Severity = args.fail_on.into();
     Ok(if failed > 0 {
         ExitStatus::Error
-    } else if counts.at_or_above(fail_on) > 0 {
+    } else if failing > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

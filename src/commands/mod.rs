@@ -1,6 +1,7 @@
 //! The subcommands, and what they share: loading rules, choosing colours.
 
 pub mod check;
+pub mod init;
 pub mod rules;
 pub mod selftest;
 
@@ -85,11 +86,36 @@ pub fn rule_files_from(path: &Path) -> Result<Vec<RuleFile>, LocatedError> {
     Ok(files)
 }
 
-/// Loads the built-in pack (unless disabled) and the extra rule paths.
+/// Drops rule files read twice (a folder named both on the command line and
+/// in `.claimlint.yaml`), keeping the first.
+pub fn dedup_rule_files(files: &mut Vec<RuleFile>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| f.builtin || seen.insert(crate::config::absolute(Path::new(&f.path))));
+}
+
+/// Loads the built-in pack (unless disabled) and the extra rule paths, and
+/// the `rules:` of the `.claimlint.yaml` that applies to the current folder
+/// (so `rules`, `explain` and `test-rules` see the house rules `check`
+/// uses).
 pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<LocatedError>> {
+    let cwd = crate::config::absolute(Path::new("."));
+    let config = match crate::config::Discovery::default().find(&cwd) {
+        Some(path) => {
+            let shown = path
+                .strip_prefix(&cwd)
+                .map_or(path.clone(), Path::to_path_buf);
+            Some(crate::config::Config::load(&shown)?)
+        }
+        None => None,
+    };
+    let defaults = !args.no_default_rules
+        && config
+            .as_ref()
+            .and_then(|c| c.default_rules)
+            .unwrap_or(true);
     let mut files: Vec<RuleFile> = compile::builtin_files()
         .into_iter()
-        .filter(|f| !args.no_default_rules || f.is_lexicon())
+        .filter(|f| defaults || f.is_lexicon())
         .collect();
     let mut errors = Vec::new();
     for path in &args.rules {
@@ -98,9 +124,19 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<LocatedError>> {
             Err(e) => errors.push(e),
         }
     }
+    if let Some(c) = &config {
+        for (i, path) in c.rules.iter().enumerate() {
+            let shown = path.strip_prefix(&cwd).unwrap_or(path);
+            match rule_files_from(shown) {
+                Ok(more) => files.extend(more),
+                Err(e) => errors.push(c.rule_path_error(i, e.message)),
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
+    dedup_rule_files(&mut files);
     compile::load(&files)
 }
 

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{load_rules, report_rule_errors, use_color_stderr};
 use crate::ExitStatus;
+use crate::cli::ListFormat;
 use crate::cli::{ColorChoice, ExplainArgs, RulesArgs};
-use crate::render::OutputFormat;
 use crate::render::human::{self, Style};
 use crate::rule::{Rule, RuleSet};
 
@@ -56,7 +56,7 @@ pub fn list(
         return Ok(ExitStatus::Clean);
     }
     match args.format {
-        OutputFormat::Json => {
+        ListFormat::Json => {
             let rows: Vec<RuleRow<'_>> = rules
                 .rules
                 .iter()
@@ -73,7 +73,7 @@ pub fn list(
             let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
             writeln!(out, "{text}")?;
         }
-        OutputFormat::Human => {
+        ListFormat::Human => {
             let width = rules.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
             sorted.sort_by(|a, b| a.id.cmp(&b.id));

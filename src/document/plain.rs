@@ -74,7 +74,8 @@ fn lines(text: &str) -> Vec<Option<Line<'_>>> {
             base += '\u{feff}'.len_utf8();
         }
         let trimmed = line.trim();
-        if trimmed.is_empty() {
+        // Suppression comments (`// claimlint-…` lines) are not prose.
+        if trimmed.is_empty() || crate::suppress::is_plain_directive(trimmed) {
             out.push(None);
         } else {
             out.push(Some(Line {

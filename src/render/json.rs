@@ -68,6 +68,26 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes_applied: Option<usize>,
+}
+
+/// `summary.baseline` (only with `--baseline`): findings hidden because the
+/// baseline has them, and baseline entries no longer found.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct BaselineSummary {
+    pub matched: usize,
+    pub fixed: usize,
+}
+
+/// Summary fields that appear only with the options that produce them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SummaryExtra {
+    pub baseline: Option<BaselineSummary>,
+    /// Only with `--fix`.
+    pub fixes_applied: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +99,16 @@ struct Report<'a> {
 
 /// The whole JSON document (pretty-printed, newline-terminated).
 pub fn render(diagnostics: &[JsonDiagnostic], counts: &Counts, files: usize) -> String {
+    render_with(diagnostics, counts, files, SummaryExtra::default())
+}
+
+/// [`render`] with the optional summary fields.
+pub fn render_with(
+    diagnostics: &[JsonDiagnostic],
+    counts: &Counts,
+    files: usize,
+    extra: SummaryExtra,
+) -> String {
     let report = Report {
         version: 1,
         diagnostics,
@@ -87,6 +117,8 @@ pub fn render(diagnostics: &[JsonDiagnostic], counts: &Counts, files: usize) -> 
             errors: counts.errors,
             warnings: counts.warnings,
             infos: counts.infos,
+            baseline: extra.baseline,
+            fixes_applied: extra.fixes_applied,
         },
     };
     let mut out = serde_json::to_string_pretty(&report)
