@@ -172,3 +172,69 @@ proptest! {
         prop_assert_eq!(one.stdout, three.stdout);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `--fix` changes only the fixed spans, each into its rule's
+    /// replacement, and a second pass finds nothing left to fix.
+    #[test]
+    fn fixes_touch_only_their_spans_and_are_idempotent(
+        parts in prop::collection::vec(prop_oneof![
+            fragment(),
+            Just("side affects".to_string()),
+            Just("Side Affects".to_string()),
+            Just("SIDE AFFECTS".to_string()),
+            Just("the affects of".to_string()),
+            Just("eskatamine".to_string()),
+            Just("disassociation".to_string()),
+            Just("side\naffects".to_string()),
+        ], 0..30),
+        md in any::<bool>(),
+    ) {
+        let text = parts.concat();
+        let path = if md { "doc.md" } else { "doc.txt" };
+        let diagnostics = lint_text(rules(), path, &text);
+        let (fixed, applied) = claimlint::fix::apply(&text, &diagnostics);
+        // Splice the fixes independently and compare.
+        let mut fixes: Vec<(&str, &claimlint::diagnostic::Fix)> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref().map(|f| (&*d.rule, f)))
+            .collect();
+        fixes.sort_by_key(|(_, f)| (f.span.start, f.span.end));
+        let mut expected = String::new();
+        let mut at = 0;
+        let mut count = 0;
+        for (rule, f) in fixes {
+            if f.span.start < at || text[f.span.clone()] == *f.replacement {
+                continue;
+            }
+            // A fix replaces an entry of its rule's swap table with that
+            // entry's replacement (case adapted), on one line.
+            let found = &text[f.span.clone()];
+            prop_assert!(!found.contains('\n'));
+            let Some(claimlint::rule::RuleKind::Substitution(sub)) =
+                rules().rule(rule).map(|r| &r.kind)
+            else {
+                return Err(TestCaseError::fail(format!("{rule} has a fix but is not a substitution")));
+            };
+            prop_assert!(
+                sub.swaps.iter().any(|(from, to)| from.eq_ignore_ascii_case(found)
+                    && to.eq_ignore_ascii_case(&f.replacement)),
+                "{} -> {} is not in {}'s swap table", found, f.replacement, rule
+            );
+            expected.push_str(&text[at..f.span.start]);
+            expected.push_str(&f.replacement);
+            at = f.span.end;
+            count += 1;
+        }
+        expected.push_str(&text[at..]);
+        prop_assert_eq!(&fixed, &expected);
+        prop_assert_eq!(applied, count);
+        // Idempotent: nothing left to fix in the fixed text.
+        let again = lint_text(rules(), path, &fixed);
+        let (twice, more) = claimlint::fix::apply(&fixed, &again);
+        prop_assert_eq!(more, 0, "left to fix in {:?}", fixed);
+        prop_assert_eq!(twice, fixed);
+    }
+}

@@ -285,3 +285,52 @@ fn a_closed_stdout_is_not_an_error() {
         "nothing on stderr for a closed pipe: {stderr}"
     );
 }
+
+/// `--fix` replaces a file atomically: killed at any moment, the file is
+/// either the original or the fixed text, never a mix; line endings and
+/// permissions survive.
+#[test]
+fn a_killed_fix_leaves_the_original_or_the_fixed_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("post.md");
+    let line = "The side affects of ketamine include dissociation and nausea.\r\n\r\n";
+    let original = line.repeat(60_000); // ~3.7 MB, many fixes
+    let fixed = original.replace("side affects", "side effects");
+    let bin = assert_cmd::cargo::cargo_bin("claimlint");
+    let mut saw_original = false;
+    let mut saw_fixed = false;
+    for delay_ms in [0u64, 5, 10, 20, 40, 80, 120, 200, 400, 800, 1500] {
+        std::fs::write(&path, &original).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o604)).unwrap();
+        let mut child = StdCommand::new(&bin)
+            .args(["--fix", "--quiet", "--max-file-size", "100000000"])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let now = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            now == original || now == fixed,
+            "half-written file after a kill at {delay_ms} ms ({} bytes)",
+            now.len()
+        );
+        saw_original |= now == original;
+        saw_fixed |= now == fixed;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o604);
+    }
+    // Left to finish, the fix lands with CRLF line endings intact.
+    std::fs::write(&path, &original).unwrap();
+    claimlint()
+        .args(["--fix", "--quiet", "--max-file-size", "100000000"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
+    assert!(saw_original || saw_fixed);
+}
