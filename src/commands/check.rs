@@ -33,6 +33,9 @@ use crate::source::SourceFile;
 use crate::suppress;
 use crate::walk::{self, Input, ReadProblem, display_path};
 
+/// Files linted (in parallel) before their output is written.
+const CHUNK: usize = 256;
+
 /// Most `--fix` passes over one file (a fix may uncover another).
 const MAX_FIX_PASSES: usize = 4;
 
@@ -601,15 +604,21 @@ pub fn run(
             return usage_error(err, style_err, &format!("cannot start worker threads: {e}"));
         }
     };
-    let results: Vec<FileResult> =
-        pool.install(|| jobs.par_iter().map(|job| run.lint(job, &stdin)).collect());
-
     let mut failed = walk_errors.len();
     for e in &walk_errors {
         err.write_all(
             human::render_plain_error(style_err, &format!("{}: {}", e.path, e.message)).as_bytes(),
         )?;
     }
+    // Text and JSON are written as each chunk of files is done (in input
+    // order), so memory does not grow with the number of files or findings.
+    let final_output = args.write_baseline.is_none() && !args.diff;
+    let stream_text = final_output && matches!(format, OutputFormat::Human | OutputFormat::Compact);
+    let mut json_stream = if final_output && format == OutputFormat::Json {
+        Some(json::Stream::begin(out)?)
+    } else {
+        None
+    };
     let mut counts = Counts::default();
     let mut files = 0;
     let mut failing = 0;
@@ -623,40 +632,54 @@ pub fn run(
     let mut github_out = Vec::new();
     let mut json_out = Vec::new();
     let mut sarif_out = Vec::new();
-    for result in results {
-        match result {
-            FileResult::Linted(l) => {
-                files += 1;
-                counts.merge(l.counts);
-                failing += l.failing;
-                matched += l.baseline_matched;
-                gone += l.baseline_fixed;
-                fixes += l.fixes_applied;
-                fixed_files += usize::from(l.fixes_applied > 0);
-                entries.extend(l.entries);
-                if let Some(d) = l.diff {
-                    diffs.push_str(&d);
+    for chunk in jobs.chunks(CHUNK) {
+        let results: Vec<FileResult> =
+            pool.install(|| chunk.par_iter().map(|job| run.lint(job, &stdin)).collect());
+        for result in results {
+            match result {
+                FileResult::Linted(l) => {
+                    let l = *l;
+                    files += 1;
+                    counts.merge(l.counts);
+                    failing += l.failing;
+                    matched += l.baseline_matched;
+                    gone += l.baseline_fixed;
+                    fixes += l.fixes_applied;
+                    fixed_files += usize::from(l.fixes_applied > 0);
+                    entries.extend(l.entries);
+                    if let Some(d) = l.diff {
+                        diffs.push_str(&d);
+                    }
+                    match l.rendered {
+                        Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
+                        Rendered::Text(t) => text_out.push_str(&t),
+                        Rendered::Github(g) => github_out.extend(g),
+                        Rendered::Json(j) => match json_stream.as_mut() {
+                            Some(stream) => {
+                                for d in &j {
+                                    stream.item(out, d)?;
+                                }
+                            }
+                            None => json_out.extend(j),
+                        },
+                        Rendered::Sarif(s) => sarif_out.extend(s),
+                    }
                 }
-                match l.rendered {
-                    Rendered::Text(t) => text_out.push_str(&t),
-                    Rendered::Github(g) => github_out.extend(g),
-                    Rendered::Json(j) => json_out.extend(j),
-                    Rendered::Sarif(s) => sarif_out.extend(s),
+                FileResult::Failed { path, message } => {
+                    failed += 1;
+                    err.write_all(
+                        human::render_plain_error(style_err, &format!("{path}: {message}"))
+                            .as_bytes(),
+                    )?;
                 }
+                FileResult::Skipped { path, message } => {
+                    err.write_all(
+                        human::render_plain_warning(style_err, &format!("{path}: {message}"))
+                            .as_bytes(),
+                    )?;
+                }
+                FileResult::Ignored => {}
             }
-            FileResult::Failed { path, message } => {
-                failed += 1;
-                err.write_all(
-                    human::render_plain_error(style_err, &format!("{path}: {message}")).as_bytes(),
-                )?;
-            }
-            FileResult::Skipped { path, message } => {
-                err.write_all(
-                    human::render_plain_warning(style_err, &format!("{path}: {message}"))
-                        .as_bytes(),
-                )?;
-            }
-            FileResult::Ignored => {}
         }
     }
 
@@ -743,7 +766,9 @@ pub fn run(
     };
     match format {
         OutputFormat::Human | OutputFormat::Compact => {
-            out.write_all(text_out.as_bytes())?;
+            if !stream_text {
+                out.write_all(text_out.as_bytes())?;
+            }
             if !args.quiet {
                 out.write_all(summary().as_bytes())?;
             }
@@ -791,7 +816,12 @@ pub fn run(
                 }),
                 fixes_applied: args.fix.then_some(fixes),
             };
-            out.write_all(json::render_with(&json_out, &counts, files, extra).as_bytes())?;
+            match json_stream {
+                Some(stream) => stream.end(out, &counts, files, extra)?,
+                None => {
+                    out.write_all(json::render_with(&json_out, &counts, files, extra).as_bytes())?
+                }
+            }
         }
         OutputFormat::Sarif => {
             let mut rules: BTreeMap<String, Value> = BTreeMap::new();

@@ -38,6 +38,8 @@ pub struct Analysis<'a> {
     pub sentences: Vec<SentenceRef>,
     /// Global index of each segment's first sentence.
     pub first_sentence: Vec<usize>,
+    /// Interned words of every segment, built when a rule first needs them.
+    pub(crate) words: std::sync::OnceLock<repetition::DocWords>,
 }
 
 impl<'a> Analysis<'a> {
@@ -89,6 +91,7 @@ impl<'a> Analysis<'a> {
             lex,
             sentences,
             first_sentence,
+            words: std::sync::OnceLock::new(),
         }
     }
 

@@ -10,15 +10,13 @@
 //! is reported once, at its first occurrence. Shorter n-grams contained in a
 //! reported one are not reported again.
 
-use std::collections::HashMap;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
-use std::ops::Range;
 
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::document::sentence::words;
-use crate::document::sentence::words as words_of;
 use crate::rule::{Repetition, Unit};
 
 /// Occurrences of an n-gram: (segment, range in the segment's text).
@@ -32,8 +30,66 @@ const STOPWORDS: &[&str] = &[
     "into", "about", "your", "you", "our", "we", "i", "he", "she", "his", "her", "do", "does",
 ];
 
-fn normalised_words(text: &str) -> Vec<String> {
-    words(text).map(|r| text[r].to_lowercase()).collect()
+/// Every segment's words, interned in lower case, so blocks and n-grams are
+/// compared as slices of integers. Built once per document.
+#[derive(Debug, Default)]
+pub struct DocWords {
+    /// Per segment: word ranges in the segment's text.
+    pub ranges: Vec<Vec<Range<usize>>>,
+    /// Per segment: word ids.
+    pub ids: Vec<Vec<u32>>,
+    /// Lower-case text of each id.
+    pub words: Vec<String>,
+    /// Whether each id is a stop word.
+    pub stop: Vec<bool>,
+}
+
+impl DocWords {
+    fn build(a: &Analysis<'_>) -> Self {
+        let mut table: FxHashMap<String, u32> = FxHashMap::default();
+        let mut out = DocWords::default();
+        let mut buf = String::new();
+        for seg in &a.doc.segments {
+            let ranges: Vec<Range<usize>> = words(&seg.text).collect();
+            let mut ids = Vec::with_capacity(ranges.len());
+            for r in &ranges {
+                let word = &seg.text[r.clone()];
+                buf.clear();
+                if word.is_ascii() {
+                    buf.push_str(word);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(word.chars().flat_map(char::to_lowercase));
+                }
+                let id = match table.get(buf.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = out.words.len() as u32;
+                        table.insert(buf.clone(), id);
+                        out.stop.push(STOPWORDS.contains(&buf.as_str()));
+                        out.words.push(buf.clone());
+                        id
+                    }
+                };
+                ids.push(id);
+            }
+            out.ranges.push(ranges);
+            out.ids.push(ids);
+        }
+        out
+    }
+
+    /// Word ids of segment `seg` that lie inside `range`.
+    fn ids_in(&self, seg: usize, range: &Range<usize>) -> &[u32] {
+        let ranges = &self.ranges[seg];
+        let from = ranges.partition_point(|r| r.start < range.start);
+        let to = ranges.partition_point(|r| r.start < range.end);
+        &self.ids[seg][from..to]
+    }
+}
+
+fn doc_words<'b>(a: &'b Analysis<'_>) -> &'b DocWords {
+    a.words.get_or_init(|| DocWords::build(a))
 }
 
 fn preview(text: &str) -> String {
@@ -66,21 +122,9 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut 
 fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
     let rule = &a.rules.rules[index];
     let segments = &a.doc.segments;
-    let norms: Vec<String> = segments
-        .iter()
-        .map(|s| normalised_words(&s.text).join(" "))
-        .collect();
-    let word_counts: Vec<usize> = norms
-        .iter()
-        .map(|n| {
-            if n.is_empty() {
-                0
-            } else {
-                n.split(' ').count()
-            }
-        })
-        .collect();
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let dw = doc_words(a);
+    let norms: &[Vec<u32>] = &dw.ids;
+    let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
     // (first repeated block, last repeated block, first original block, last original)
     let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut current: Option<(usize, usize, usize, usize)> = None;
@@ -88,7 +132,7 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
         if norms[i].is_empty() {
             continue;
         }
-        let original = *first.entry(norms[i].as_str()).or_insert(i);
+        let original = *first.entry(norms[i].as_slice()).or_insert(i);
         if let Some(run) = current.as_mut() {
             let next = run.3 + 1;
             if next < run.0 && norms[next] == norms[i] {
@@ -99,7 +143,7 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
             runs.push(*run);
             current = None;
         }
-        if original < i && word_counts[i] >= min_words && rule.applies_to(segments[i].kind) {
+        if original < i && norms[i].len() >= min_words && rule.applies_to(segments[i].kind) {
             current = Some((i, i, original, original));
         }
     }
@@ -138,17 +182,17 @@ fn duplicate_sentences(
     out: &mut Vec<Diagnostic>,
 ) {
     let rule = &a.rules.rules[index];
-    let mut first: HashMap<String, usize> = HashMap::new();
+    let dw = doc_words(a);
+    let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
     for (k, s) in a.sentences.iter().enumerate() {
         if !rule.applies_to(a.doc.segments[s.seg].kind) {
             continue;
         }
-        let norm = normalised_words(a.sentence_text(k));
-        if norm.len() < min_words {
+        let key = dw.ids_in(s.seg, &s.range);
+        if key.len() < min_words {
             continue;
         }
-        let key = norm.join(" ");
-        match first.get(&key) {
+        match first.get(key) {
             None => {
                 first.insert(key, k);
             }
@@ -177,56 +221,6 @@ fn duplicate_sentences(
     }
 }
 
-/// Word ids of every block: words are interned (lower case) so n-grams are
-/// compared as slices of integers.
-struct Interned {
-    /// Per block: (segment, word ranges, word ids).
-    blocks: Vec<(usize, Vec<Range<usize>>, Vec<u32>)>,
-    words: Vec<String>,
-    stop: Vec<bool>,
-    total: usize,
-}
-
-fn intern(a: &Analysis<'_>, index: usize) -> Interned {
-    let rule = &a.rules.rules[index];
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut words: Vec<String> = Vec::new();
-    let mut stop: Vec<bool> = Vec::new();
-    let mut blocks = Vec::new();
-    let mut total = 0;
-    let mut buf = String::new();
-    for (i, seg) in a.doc.segments.iter().enumerate() {
-        if !rule.applies_to(seg.kind) {
-            continue;
-        }
-        let ranges: Vec<Range<usize>> = words_of(&seg.text).collect();
-        let mut seq = Vec::with_capacity(ranges.len());
-        for r in &ranges {
-            buf.clear();
-            buf.extend(seg.text[r.clone()].chars().flat_map(char::to_lowercase));
-            let id = match ids.get(buf.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = words.len() as u32;
-                    ids.insert(buf.clone(), id);
-                    stop.push(STOPWORDS.contains(&buf.as_str()));
-                    words.push(buf.clone());
-                    id
-                }
-            };
-            seq.push(id);
-        }
-        total += seq.len();
-        blocks.push((i, ranges, seq));
-    }
-    Interned {
-        blocks,
-        words,
-        stop,
-        total,
-    }
-}
-
 fn stuffing(
     a: &Analysis<'_>,
     index: usize,
@@ -235,17 +229,32 @@ fn stuffing(
     per_1000: f64,
     out: &mut Vec<Diagnostic>,
 ) {
-    let words = intern(a, index);
-    if words.total == 0 {
+    let rule = &a.rules.rules[index];
+    let dw = doc_words(a);
+    let blocks: Vec<usize> = (0..a.doc.segments.len())
+        .filter(|&i| rule.applies_to(a.doc.segments[i].kind))
+        .collect();
+    let total: usize = blocks.iter().map(|&i| dw.ids[i].len()).sum();
+    if total == 0 {
         return;
     }
-    let needed = max_count.max((per_1000 * words.total as f64 / 1000.0).ceil() as usize);
-    // Any stuffed n-gram (n >= min_n) starts with a stuffed min_n-gram: count
-    // those first; most documents stop here.
+    let needed = max_count.max((per_1000 * total as f64 / 1000.0).ceil() as usize);
+    // A stuffed n-gram repeats each of its words at least `needed` times.
+    let mut freq = vec![0u32; dw.words.len()];
+    for &i in &blocks {
+        for &w in &dw.ids[i] {
+            freq[w as usize] += 1;
+        }
+    }
+    let frequent = |w: u32| freq[w as usize] as usize >= needed;
+    // Any stuffed n-gram (n >= min_n) starts with a stuffed min_n-gram:
+    // count those (made of frequent words only) first; most documents stop here.
     let mut short: FxHashMap<&[u32], usize> = FxHashMap::default();
-    for (_, _, seq) in &words.blocks {
-        for window in seq.windows(min_n) {
-            *short.entry(window).or_default() += 1;
+    for &i in &blocks {
+        for window in dw.ids[i].windows(min_n) {
+            if window.iter().all(|&w| frequent(w)) {
+                *short.entry(window).or_default() += 1;
+            }
         }
     }
     if short.values().all(|&c| c < needed) {
@@ -255,7 +264,8 @@ fn stuffing(
     // n-gram → occurrences (segment, range), only for n-grams whose first
     // min_n words are frequent enough.
     let mut grams: FxHashMap<&[u32], Occurrences> = FxHashMap::default();
-    for (seg, ranges, seq) in &words.blocks {
+    for &seg in &blocks {
+        let (ranges, seq) = (&dw.ranges[seg], &dw.ids[seg]);
         for start in 0..seq.len() {
             let Some(prefix) = seq.get(start..start + min_n) else {
                 break;
@@ -267,22 +277,22 @@ fn stuffing(
                 let Some(gram) = seq.get(start..start + n) else {
                     break;
                 };
-                if words.stop[gram[0] as usize] || words.stop[gram[n - 1] as usize] {
+                if dw.stop[gram[0] as usize] || dw.stop[gram[n - 1] as usize] {
                     continue;
                 }
-                if gram.iter().filter(|&&w| !words.stop[w as usize]).count() < 2 {
+                if gram.iter().filter(|&&w| !dw.stop[w as usize]).count() < 2 {
                     continue;
                 }
                 grams
                     .entry(gram)
                     .or_default()
-                    .push((*seg, ranges[start].start..ranges[start + n - 1].end));
+                    .push((seg, ranges[start].start..ranges[start + n - 1].end));
             }
         }
     }
     let text_of = |gram: &[u32]| {
         gram.iter()
-            .map(|&w| words.words[w as usize].as_str())
+            .map(|&w| dw.words[w as usize].as_str())
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -297,7 +307,7 @@ fn stuffing(
         let ny = y.0.split(' ').count();
         (ny, y.1.len(), &x.0).cmp(&(nx, x.1.len(), &y.0))
     });
-    let total_words = words.total;
+    let total_words = total;
     let mut reported: Vec<(String, usize)> = Vec::new();
     for (gram, occ) in candidates {
         let padded = format!(" {gram} ");

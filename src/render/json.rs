@@ -126,3 +126,128 @@ pub fn render_with(
     out.push('\n');
     out
 }
+
+/// Writes the same document as [`render_with`], one diagnostic at a time, so
+/// memory does not grow with the number of findings.
+pub struct Stream {
+    written: usize,
+}
+
+fn indent(text: &str, by: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(by);
+        out.push_str(line);
+    }
+    out
+}
+
+impl Stream {
+    /// Writes the opening of the document.
+    pub fn begin(out: &mut dyn std::io::Write) -> std::io::Result<Self> {
+        out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+        Ok(Self { written: 0 })
+    }
+
+    /// Writes one diagnostic (in the contract's order).
+    pub fn item(
+        &mut self,
+        out: &mut dyn std::io::Write,
+        d: &JsonDiagnostic,
+    ) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(d).map_err(std::io::Error::other)?;
+        out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(indent(&text, "    ").as_bytes())?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Writes the summary and closes the document.
+    pub fn end(
+        self,
+        out: &mut dyn std::io::Write,
+        counts: &Counts,
+        files: usize,
+        extra: SummaryExtra,
+    ) -> std::io::Result<()> {
+        if self.written == 0 {
+            out.write_all(b"],\n")?;
+        } else {
+            out.write_all(b"\n  ],\n")?;
+        }
+        let summary = Summary {
+            files,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            baseline: extra.baseline,
+            fixes_applied: extra.fixes_applied,
+        };
+        let text = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)?;
+        out.write_all(b"  \"summary\": ")?;
+        // The summary's own lines are indented by two more spaces.
+        let mut lines = text.lines();
+        if let Some(first) = lines.next() {
+            out.write_all(first.as_bytes())?;
+        }
+        for line in lines {
+            out.write_all(b"\n  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(b"\n}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(i: usize) -> JsonDiagnostic {
+        JsonDiagnostic {
+            path: format!("p{i}.md"),
+            rule: "cure.cure-claim".into(),
+            category: "cure".into(),
+            severity: "error".into(),
+            message: "“cures” claims a cure".into(),
+            start: i,
+            end: i + 5,
+            line: 1,
+            column: i + 1,
+            end_line: 1,
+            end_column: i + 6,
+            text: "cures".into(),
+            suggestion: None,
+            help: Some("say \"may help\"".into()),
+        }
+    }
+
+    #[test]
+    fn streaming_writes_the_same_document() {
+        let counts = Counts {
+            errors: 2,
+            warnings: 0,
+            infos: 0,
+        };
+        for n in [0, 1, 3] {
+            let items: Vec<JsonDiagnostic> = (0..n).map(sample).collect();
+            let extra = SummaryExtra {
+                baseline: Some(BaselineSummary {
+                    matched: 1,
+                    fixed: 2,
+                }),
+                fixes_applied: None,
+            };
+            let whole = render_with(&items, &counts, 7, extra);
+            let mut streamed = Vec::new();
+            let mut s = Stream::begin(&mut streamed).unwrap();
+            for d in &items {
+                s.item(&mut streamed, d).unwrap();
+            }
+            s.end(&mut streamed, &counts, 7, extra).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole, "{n} items");
+        }
+    }
+}
