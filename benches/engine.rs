@@ -82,7 +82,12 @@ fn sentence_split(bencher: Bencher<'_, '_>) {
     let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
     bencher
         .counter(divan::counter::BytesCount::new(seeds().len()))
-        .bench(|| texts.iter().map(|t| sentence::split(black_box(t)).len()).sum::<usize>());
+        .bench(|| {
+            texts
+                .iter()
+                .map(|t| sentence::split(black_box(t)).len())
+                .sum::<usize>()
+        });
 }
 
 #[divan::bench(args = ["plain", "markdown"])]

@@ -205,7 +205,7 @@ impl LazyRegex {
         self.regex
             .get_or_init(|| {
                 regex::RegexBuilder::new(&self.source)
-                    .size_limit(64 << 20)
+                    .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
                     .build()
                     .ok()
             })

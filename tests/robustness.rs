@@ -203,7 +203,7 @@ fn oversized_and_hostile_rule_files_are_located_errors() {
         (
             write(
                 "big-regex.yaml",
-                "id: a.big\nseverity: info\nsummary: s\nmessage: m\nregex: ['\\w{1000}\\w{1000}\\w{1000}']\nexplain: e\n".to_string(),
+                "id: a.big\nseverity: info\nsummary: s\nmessage: m\nregex: ['\\p{L}{1000}\\p{L}{1000}']\nexplain: e\n".to_string(),
             ),
             "big-regex.yaml",
         ),

@@ -7,14 +7,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::{Regex, RegexBuilder};
+use regex::RegexBuilder;
 
 use serde_saphyr::Spanned;
 
 use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
 use super::{
-    Context, Examples, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition, Require,
-    RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
+    Context, Examples, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
+    Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
 use crate::scan::{Owner, ScannerBuilder, normalise_phrase};
@@ -24,6 +24,8 @@ use crate::source::SourceFile;
 pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
 /// Largest compiled size of one regex.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Size limit of the combined regex set (and of any one regex in it).
+pub const SET_SIZE_LIMIT: usize = 64 << 20;
 const SCOPES: &[&str] = &["heading", "paragraph", "list", "quote", "table", "alt"];
 
 /// A rule or lexicon file to load.
@@ -131,10 +133,12 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
     })
 }
 
-/// Rewrites `\b` and `\B` to their ASCII forms. Unicode word boundaries make
-/// the regex engines fall back to their slowest matcher on any non-ASCII
-/// text; the ASCII forms never split a character, and prose words in rules
-/// are ASCII.
+/// Rewrites `\b`, `\w`, `\d`, `\s` (and their negations) outside
+/// character classes to their ASCII forms. Unicode word boundaries make the
+/// regex engines fall back to their slowest matcher on any non-ASCII text,
+/// and Unicode `\w` multiplies the size of every automaton; the ASCII forms
+/// never split a character, segment text has ASCII quotes and spaces, and
+/// the words rules look for are English.
 pub fn ascii_word_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars();
@@ -142,8 +146,11 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some('b') if in_class == 0 => out.push_str("(?-u:\\b)"),
-                Some('B') if in_class == 0 => out.push_str("(?-u:\\B)"),
+                Some(e @ ('b' | 'B' | 'w' | 'W' | 'd' | 'D' | 's' | 'S')) if in_class == 0 => {
+                    out.push_str("(?-u:\\");
+                    out.push(e);
+                    out.push(')');
+                }
                 Some(next) => {
                     out.push('\\');
                     out.push(next);
@@ -1020,19 +1027,15 @@ fn compile_rule(
     })
 }
 
-fn compile_regexes(ctx: &mut Ctx<'_>, sources: &[S<String>], case_sensitive: bool) -> Vec<Regex> {
+fn compile_regexes(
+    ctx: &mut Ctx<'_>,
+    sources: &[S<String>],
+    case_sensitive: bool,
+) -> Vec<LazyRegex> {
     sources
         .iter()
-        .filter_map(|s| {
-            let src = check_regex(ctx, s, case_sensitive)?;
-            match RegexBuilder::new(&src).size_limit(REGEX_SIZE_LIMIT).build() {
-                Ok(re) => Some(re),
-                Err(e) => {
-                    ctx.error(s, format!("regex is too large: {e}"), "this regex");
-                    None
-                }
-            }
-        })
+        .filter_map(|s| check_regex(ctx, s, case_sensitive))
+        .map(LazyRegex::new)
         .collect()
 }
 

@@ -118,6 +118,55 @@ impl Template {
     }
 }
 
+/// A regex checked at load time (syntax, empty matches) and compiled the
+/// first time it is used: most exception regexes never run on a given
+/// document, and compiling them all up front would dominate start-up.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// Wraps a final regex source (flags included).
+    pub fn new(source: String) -> Self {
+        Self {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex (`None` only if it exceeds the size limit, which
+    /// loading rules out for every regex it accepts).
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(compile::SET_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get().is_some_and(|re| re.is_match(text))
+    }
+
+    pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> impl Iterator<Item = regex::Match<'h>> + 'r
+    where
+        'h: 'r,
+    {
+        self.get()
+            .into_iter()
+            .flat_map(move |re| re.find_iter(text))
+    }
+}
+
 /// Context policy of a pattern rule.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -145,8 +194,8 @@ impl Default for Context {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub context: Context,
-    pub unless: Vec<Regex>,
-    pub unless_sentence: Vec<Regex>,
+    pub unless: Vec<LazyRegex>,
+    pub unless_sentence: Vec<LazyRegex>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +203,7 @@ pub struct Substitution {
     /// `(found, replacement)`, in file order of the swap table.
     pub swaps: Vec<(String, String)>,
     /// Regexes; a match overlapping the finding exempts it.
-    pub unless: Vec<Regex>,
+    pub unless: Vec<LazyRegex>,
 }
 
 #[derive(Debug, Clone)]
