@@ -15,14 +15,17 @@
 //!   Markdown and HTML (the comment is read by claimlint's suppression
 //!   support).
 //! - Hover on a finding shows the rule's explanation and references.
-//! - Rules: the built-in pack plus the `rules:` files and folders of
-//!   `.claimlint.yaml` at the workspace root (and `default-rules: false`),
-//!   reloaded when that file or a rule file changes or is saved.
+//! - Configuration: `.claimlint.yaml` at the workspace root applies as in
+//!   `claimlint check` — its rules, enable/disable, severities, excludes and
+//!   suppression settings — and suppression comments in the document are
+//!   honoured; all reloaded when that file or a rule file changes or is
+//!   saved.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::RecvTimeoutError;
@@ -49,12 +52,14 @@ use serde::de::DeserializeOwned;
 use crate::ExitStatus;
 use crate::cli::{LspArgs, RuleArgs};
 use crate::commands::load_rules;
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::html::HtmlOptions;
 use crate::document::{Format, ParseOptions};
 use crate::engine;
 use crate::rule::RuleSet;
 use crate::source::SourceFile;
+use crate::suppress;
 
 /// How long after the last change a document is linted.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -180,6 +185,9 @@ struct Server<'c> {
     root: Option<PathBuf>,
     args: RuleArgs,
     rules: RuleSet,
+    /// The workspace's `.claimlint.yaml`: enable/disable, severities,
+    /// excludes, suppression reasons — as for `claimlint check`.
+    config: Option<Arc<Config>>,
     options: ParseOptions,
     docs: HashMap<Uri, Doc>,
     next_request: i32,
@@ -223,51 +231,51 @@ fn uri_name(uri: &Uri) -> String {
     )
 }
 
-/// The rule arguments a workspace asks for: `rules` (files or folders,
-/// relative to the workspace root) and `default-rules` from
-/// `.claimlint.yaml`, added to the command line's. Other keys belong to the
-/// configuration loader of `claimlint check` and are ignored here.
-pub fn workspace_rule_args(root: Option<&Path>, base: &RuleArgs) -> Result<RuleArgs, String> {
-    let mut args = base.clone();
+/// The workspace configuration (`.claimlint.yaml` or `.claimlint.yml` at the
+/// workspace root), if there is one.
+fn workspace_config(root: Option<&Path>) -> Result<Option<Arc<Config>>, String> {
     let Some(root) = root else {
-        return Ok(args);
+        return Ok(None);
     };
-    let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(args),
-        Err(e) => return Err(format!("{CONFIG_FILE}: {}", crate::walk::io_message(&e))),
-    };
-    if text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Ok(args);
-    }
-    let value: serde_json::Value =
-        serde_saphyr::from_str(&text).map_err(|e| format!("{CONFIG_FILE}: {e}"))?;
-    if let Some(rules) = value.get("rules").and_then(|r| r.as_array()) {
-        for r in rules {
-            if let Some(p) = r.as_str() {
-                args.rules.push(root.join(p));
-            }
+    for name in [CONFIG_FILE, ".claimlint.yml"] {
+        let path = root.join(name);
+        if path.is_file() {
+            return Config::load(&path)
+                .map(|c| Some(Arc::new(c)))
+                .map_err(|errors| located(&errors));
         }
     }
-    if value.get("default-rules").and_then(|v| v.as_bool()) == Some(false) {
-        args.no_default_rules = true;
-    }
-    Ok(args)
+    Ok(None)
 }
 
-fn load(root: Option<&Path>, base: &RuleArgs) -> Result<RuleSet, String> {
-    let args = workspace_rule_args(root, base)?;
-    load_rules(&args).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+fn located(errors: &[crate::error::LocatedError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.location(), e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The rules and configuration of a workspace: the command line's rules,
+/// plus the `rules:` of its configuration, unless it sets `default-rules:
+/// false`. The same resolution as `claimlint check`.
+fn load(root: Option<&Path>, base: &RuleArgs) -> Result<(RuleSet, Option<Arc<Config>>), String> {
+    let config = workspace_config(root)?;
+    let mut args = base.clone();
+    if let Some(c) = &config {
+        args.rules.extend(c.rules.iter().cloned());
+        if c.default_rules == Some(false) {
+            args.no_default_rules = true;
+        }
+    }
+    let rules = load_rules(&args).map_err(|errors| located(&errors))?;
+    if let Some(c) = &config {
+        let problems = c.validate(&rules);
+        if !problems.is_empty() {
+            return Err(located(&problems));
+        }
+    }
+    Ok((rules, config))
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {
@@ -312,12 +320,33 @@ impl Server<'_> {
         doc.due = None;
         let name = uri_name(uri);
         let source = SourceFile::new(name.clone(), doc.text.clone());
-        doc.findings = engine::lint_with(
+        let format = Format::from_path(&name);
+        doc.findings = engine::lint_with(&self.rules, &source, format, &self.options);
+        // Suppression comments and the workspace configuration apply as in
+        // `claimlint check`.
+        let path = uri_to_path(uri);
+        let policy = match (&self.config, &path) {
+            (Some(c), Some(p)) if c.excludes(p) => {
+                doc.findings.clear();
+                None
+            }
+            (Some(c), Some(p)) => Some(c.policy_for(p)),
+            _ => None,
+        };
+        let require_reason = policy
+            .as_ref()
+            .and_then(|p| p.require_reason())
+            .unwrap_or(true);
+        suppress::apply(
             &self.rules,
             &source,
-            Format::from_path(&name),
-            &self.options,
+            format,
+            require_reason,
+            &mut doc.findings,
         );
+        if let Some(policy) = &policy {
+            policy.apply(&mut doc.findings);
+        }
         let index = LineIndex::new(&doc.text, self.encoding);
         let diagnostics = doc
             .findings
@@ -357,8 +386,9 @@ impl Server<'_> {
 
     fn reload(&mut self) -> Result<(), BoxError> {
         match load(self.root.as_deref(), &self.args) {
-            Ok(rules) => {
+            Ok((rules, config)) => {
                 self.rules = rules;
+                self.config = config;
                 let uris: Vec<Uri> = self.docs.keys().cloned().collect();
                 for uri in uris {
                     self.lint(&uri)?;
@@ -717,10 +747,13 @@ fn serve(connection: &Connection, args: &LspArgs) -> Result<(), BoxError> {
             "serverInfo": {"name": "claimlint", "version": env!("CARGO_PKG_VERSION")},
         }),
     )?;
-    let (rules, problem) = match load(root.as_deref(), &args.rules) {
-        Ok(rules) => (rules, None),
+    let (rules, config, problem) = match load(root.as_deref(), &args.rules) {
+        Ok((rules, config)) => (rules, config, None),
         Err(message) => (
-            load(None, &args.rules).map_err(|e| format!("cannot load rules: {e}"))?,
+            load(None, &args.rules)
+                .map_err(|e| format!("cannot load rules: {e}"))?
+                .0,
+            None,
             Some(message),
         ),
     };
@@ -730,6 +763,7 @@ fn serve(connection: &Connection, args: &LspArgs) -> Result<(), BoxError> {
         root,
         args: args.rules.clone(),
         rules,
+        config,
         options,
         docs: HashMap::new(),
         next_request: 0,

@@ -373,3 +373,37 @@ fn workspace_rules_are_loaded_and_reloaded() {
     assert!(find(&client.diagnostics(&uri, 1), "house.clinic-name").is_none());
     client.shutdown();
 }
+
+#[test]
+fn workspace_configuration_and_suppressions_apply_as_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join(".claimlint.yaml"),
+        "disable: [marketing]\nseverity:\n  info: [cure.cure-claim]\n",
+    )
+    .unwrap();
+    let mut client = Client::start(root);
+    client.initialize(root, json!(["utf-16"]));
+    let uri = file_uri(&root.join("post.md"));
+    let text = "Ketamine is a beacon of hope. Ketamine cures depression.\n\n\
+                <!-- claimlint-disable-next-line safety.no-side-effects -- quoted from a 1990s brochure we rebut below -->\n\
+                Ketamine has no side effects.\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    // Disabled by category, re-graded by id, suppressed with a reason.
+    assert!(
+        find(&diagnostics, "marketing.hype-terms").is_none(),
+        "{diagnostics:#?}"
+    );
+    let cure = find(&diagnostics, "cure.cure-claim").expect("cure claim");
+    assert_eq!(cure["severity"], 3, "information");
+    assert!(
+        find(&diagnostics, "safety.no-side-effects").is_none(),
+        "{diagnostics:#?}"
+    );
+    client.shutdown();
+}
