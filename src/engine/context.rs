@@ -10,9 +10,13 @@
 //! markers and DOIs in Markdown count.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Analysis, diagnostic, overlaps};
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::document::SegmentKind;
 use crate::document::sentence::words;
 use crate::rule::{Pattern, Policy, RuleKind};
 use crate::scan::Owner;
@@ -39,6 +43,36 @@ fn breaks_contrast(between: &str) -> bool {
             let word = &between[w];
             CONTRAST_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
         })
+}
+
+/// Opens a myth being rebutted: "Myth:", "Myth #2 -", "It is a myth that",
+/// "Some clinics claim that".
+static MYTH_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:common\s+)?(?:myth|misconception)s?\s*(?:#?\s*\d+)?\s*[:\-\u{2013}\u{2014}]|it\s+is\s+(?:a\s+)?(?:common\s+)?(?:myth|misconception|not\s+true)\s+that|(?:some|many|other)\s+(?:people|clinics|sites|websites|ads|advertisers|marketers|providers)\s+(?:claim|say|believe|suggest|promise|advertise)\s+that|you\s+(?:may|might)\s+have\s+(?:heard|read)\s+that)",
+    )
+    .expect("valid regex")
+});
+/// Closes it: "Fact:", "Reality:", "The truth:".
+static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:fact|facts|reality|truth|the\s+truth|the\s+evidence)\s*[:\-\u{2013}\u{2014}]|\bbut\b|\bhowever\b|;")
+        .expect("valid regex")
+});
+
+/// Whether `range` of `text` sits in a myth frame opened earlier in the same
+/// segment and not yet closed by a fact marker or a contrast.
+pub fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
+    let before = &text[..range.start];
+    let Some(open) = MYTH_OPEN.find_iter(before).last() else {
+        return false;
+    };
+    !MYTH_CLOSE.is_match(&before[open.end()..])
+}
+
+/// Whether `range` of `text` is inside double quotation marks.
+pub fn in_quotes(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].matches('"').count();
+    before % 2 == 1 && text[range.end..].contains('"')
 }
 
 /// Whether a sentence is a question.
@@ -75,12 +109,27 @@ fn check_pattern(
             continue;
         }
         // A pronoun subject ("It is completely safe") takes the treatment
-        // named in one of the two sentences before.
+        // named in one of the two sentences before (for an FAQ answer: before
+        // and in its question).
+        let base = a.antecedent_base(k);
         let antecedent = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p))
-            && (1..=2)
-                .filter_map(|d| k.checked_sub(d))
+            && (0..=2)
+                .filter(|&d| d > 0 || base != k)
+                .filter_map(|d| base.checked_sub(d))
                 .any(|j| a.has_lex(j, lex));
         if !antecedent {
+            return Verdict::Drop;
+        }
+    }
+    for &(lex, min) in &ctx.min_in_match {
+        let mut terms: Vec<String> = a.lex[seg][lex]
+            .iter()
+            .filter(|r| r.start >= range.start && r.end <= range.end)
+            .map(|r| text[r.clone()].to_lowercase())
+            .collect();
+        terms.sort();
+        terms.dedup();
+        if terms.len() < min {
             return Verdict::Drop;
         }
     }
@@ -90,6 +139,20 @@ fn check_pattern(
         .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
     {
         return Verdict::Drop;
+    }
+    if ctx.myth == Policy::Exempt && in_myth_frame(text, range) {
+        return Verdict::Drop;
+    }
+    if ctx.quoted == Policy::Exempt
+        && let Some(authority) = a.rules.special.authority
+        && (in_quotes(text, range) || a.doc.segments[seg].kind == SegmentKind::Quote)
+    {
+        // Attributed in the sentence, or in the sentence that introduces
+        // the quotation.
+        let attributed = a.has_lex(k, authority) || (k > 0 && a.has_lex(k - 1, authority));
+        if attributed {
+            return Verdict::Drop;
+        }
     }
     if pattern
         .unless_sentence
@@ -234,6 +297,13 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                         continue;
                     };
                     let mut d = diagnostic(a, index, span, &[("match", matched)]);
+                    if seg_index >= a.prose {
+                        let question = a.sentence_text(a.answered[seg_index - a.prose]);
+                        d.notes.push(format!(
+                            "this answer, read with its question “{question}”, says: “{}”",
+                            seg.text
+                        ));
+                    }
                     for reason in downgraded {
                         let lower = d.severity.downgraded();
                         if lower != d.severity {
@@ -320,5 +390,42 @@ mod tests {
         assert!(is_question("Is ketamine addictive?"));
         assert!(is_question("Is it \"safe?\""));
         assert!(!is_question("No."));
+    }
+
+    #[test]
+    fn myth_frames() {
+        let at = |text: &str, needle: &str| {
+            let i = text.find(needle).unwrap();
+            in_myth_frame(text, &(i..i + needle.len()))
+        };
+        assert!(at("Myth: Ketamine cures depression.", "cures"));
+        assert!(at("Myth #2 - ketamine cures depression", "cures"));
+        assert!(at("It is a myth that ketamine cures depression.", "cures"));
+        assert!(at(
+            "Some clinics claim that ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at(
+            "Myth: ketamine is dangerous. Fact: ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at(
+            "Some clinics claim that it is risky, but ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at("Ketamine cures depression.", "cures"));
+        assert!(!at(
+            "That ketamine is risky is a myth. Ketamine cures depression.",
+            "cures"
+        ));
+    }
+
+    #[test]
+    fn quotation_marks() {
+        let text = r#"The FDA says "ketamine is not approved for depression" in its warning."#;
+        let i = text.find("not approved").unwrap();
+        assert!(in_quotes(text, &(i..i + 12)));
+        let j = text.find("warning").unwrap();
+        assert!(!in_quotes(text, &(j..j + 7)));
     }
 }

@@ -121,7 +121,7 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut 
 
 fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
     let rule = &a.rules.rules[index];
-    let segments = &a.doc.segments;
+    let segments = &a.doc.segments[..a.prose];
     let dw = doc_words(a);
     let norms: &[Vec<u32>] = &dw.ids;
     let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
@@ -185,7 +185,7 @@ fn duplicate_sentences(
     let dw = doc_words(a);
     let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
     for (k, s) in a.sentences.iter().enumerate() {
-        if !rule.applies_to(a.doc.segments[s.seg].kind) {
+        if s.seg >= a.prose || !rule.applies_to(a.doc.segments[s.seg].kind) {
             continue;
         }
         let key = dw.ids_in(s.seg, &s.range);
@@ -231,7 +231,7 @@ fn stuffing(
 ) {
     let rule = &a.rules.rules[index];
     let dw = doc_words(a);
-    let blocks: Vec<usize> = (0..a.doc.segments.len())
+    let blocks: Vec<usize> = (0..a.prose)
         .filter(|&i| rule.applies_to(a.doc.segments[i].kind))
         .collect();
     let total: usize = blocks.iter().map(|&i| dw.ids[i].len()).sum();

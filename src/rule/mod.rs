@@ -176,6 +176,10 @@ pub struct Context {
     pub question: Policy,
     pub requires: Vec<LexIdx>,
     pub negation_window: usize,
+    pub myth: Policy,
+    pub quoted: Policy,
+    /// `(lexicon, minimum distinct terms inside the match)`.
+    pub min_in_match: Vec<(LexIdx, usize)>,
 }
 
 impl Default for Context {
@@ -187,6 +191,9 @@ impl Default for Context {
             question: Policy::Exempt,
             requires: Vec::new(),
             negation_window: 4,
+            myth: Policy::Exempt,
+            quoted: Policy::Exempt,
+            min_in_match: Vec::new(),
         }
     }
 }
@@ -218,6 +225,9 @@ pub struct Require {
     pub require_group: Option<GroupIdx>,
     pub min_distinct: usize,
     pub describe: String,
+    /// The `require` terms as a raw-text matcher (regexes multi-line), for
+    /// `within: front-matter`.
+    pub raw: RawMatcher,
 }
 
 #[derive(Debug, Clone)]
@@ -341,6 +351,16 @@ pub struct Special {
     pub negator: Option<LexIdx>,
     pub citation: Option<LexIdx>,
     pub pronoun: Option<LexIdx>,
+    pub authority: Option<LexIdx>,
+}
+
+/// A volatile fact from a facts file, quoted in rule texts as `{fact.NAME}`.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub value: String,
+    pub sources: Vec<String>,
+    /// When it was last checked (YYYY-MM-DD).
+    pub as_of: String,
 }
 
 /// Every loaded rule and lexicon, with the shared scanner.
@@ -350,6 +370,8 @@ pub struct RuleSet {
     pub lexicons: Vec<Lexicon>,
     pub scanner: Scanner,
     pub special: Special,
+    /// Facts by name (already substituted into the rules' texts).
+    pub facts: std::collections::BTreeMap<String, Fact>,
 }
 
 impl RuleSet {
