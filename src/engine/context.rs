@@ -39,6 +39,9 @@ fn breaks_clause(between: &str) -> bool {
 
 fn breaks_contrast(between: &str) -> bool {
     between.contains(';')
+        || between.contains(", which")
+        || between.contains(", so ")
+        || between.contains("which is why")
         || words(between).any(|w| {
             let word = &between[w];
             CONTRAST_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
@@ -69,10 +72,73 @@ pub fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
     !MYTH_CLOSE.is_match(&before[open.end()..])
 }
 
+/// Whether a term is negated ("no risk of rejection" names no risk): a
+/// negator at most three words before it, in the same clause.
+fn negated_term(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
+    let Some(neg) = a.rules.special.negator else {
+        return false;
+    };
+    let text = &a.doc.segments[seg].text;
+    a.lex[seg][neg].iter().any(|n| {
+        n.end <= range.start && {
+            let between = &text[n.end..range.start];
+            !breaks_clause(between) && words(between).count() < 3
+        }
+    })
+}
+
 /// Whether `range` of `text` is inside double quotation marks.
 pub fn in_quotes(text: &str, range: &Range<usize>) -> bool {
     let before = text[..range.start].matches('"').count();
     before % 2 == 1 && text[range.end..].contains('"')
+}
+
+/// Whether sentence `k` takes lexicon `lex` from its context when it lacks
+/// it itself:
+///
+/// - a pronoun subject ("It is completely safe") takes the treatment named in
+///   one of the two sentences before (for an FAQ answer read with its
+///   question: before and in the question);
+/// - an answer that opens with "Yes" or "No" takes its question's terms;
+/// - a list item takes the terms of the sentence that introduces the list
+///   ("NAD+ infusions:" / "- Repairs damaged DNA").
+pub(super) fn inherits(a: &Analysis<'_>, k: usize, lex: usize) -> bool {
+    let base = a.antecedent_base(k);
+    let pronoun = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p));
+    if pronoun
+        && (0..=2)
+            .filter(|&d| d > 0 || base != k)
+            .filter_map(|d| base.checked_sub(d))
+            .any(|j| a.has_lex(j, lex))
+    {
+        return true;
+    }
+    let seg = a.sentences[k].seg;
+    if k > 0 && seg < a.prose {
+        let text = a.sentence_text(k).trim_start_matches(['*', '_', ' ']);
+        let opens_answer = ["yes", "no"].iter().any(|w| {
+            let b = text.as_bytes();
+            b.len() > w.len()
+                && b[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                && !b[w.len()].is_ascii_alphanumeric()
+        });
+        if opens_answer && is_question(a.sentence_text(k - 1)) && a.has_lex(k - 1, lex) {
+            return true;
+        }
+    }
+    if seg < a.prose && a.doc.segments[seg].kind == SegmentKind::ListItem {
+        // The nearest sentence before the list that is not itself a list item.
+        let lead_in = (0..k)
+            .rev()
+            .find(|&j| a.doc.segments[a.sentences[j].seg].kind != SegmentKind::ListItem);
+        if let Some(j) = lead_in
+            && k - j <= 12
+            && (a.has_lex(j, lex) || inherits(a, j, lex))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a sentence is a question.
@@ -105,19 +171,7 @@ fn check_pattern(
         return Verdict::Drop;
     }
     for &lex in &ctx.requires {
-        if a.has_lex(k, lex) {
-            continue;
-        }
-        // A pronoun subject ("It is completely safe") takes the treatment
-        // named in one of the two sentences before (for an FAQ answer: before
-        // and in its question).
-        let base = a.antecedent_base(k);
-        let antecedent = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p))
-            && (0..=2)
-                .filter(|&d| d > 0 || base != k)
-                .filter_map(|d| base.checked_sub(d))
-                .any(|j| a.has_lex(j, lex));
-        if !antecedent {
+        if !a.has_lex(k, lex) && !inherits(a, k, lex) {
             return Verdict::Drop;
         }
     }
@@ -138,6 +192,14 @@ fn check_pattern(
         .iter()
         .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
     {
+        return Verdict::Drop;
+    }
+    if ctx.exempt_near.iter().any(|&lex| {
+        (k..=k + 1).filter(|&j| j < a.sentences.len()).any(|j| {
+            a.lex_hits(j, lex)
+                .any(|r| !negated_term(a, a.sentences[j].seg, r))
+        })
+    }) {
         return Verdict::Drop;
     }
     if ctx.myth == Policy::Exempt && in_myth_frame(text, range) {

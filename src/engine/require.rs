@@ -23,8 +23,15 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
     let s = &a.sentences[k];
     let mut anchor: Option<Range<usize>> = None;
     for &lex in &req.when_all {
-        let first = a.lex_hits(k, lex).next()?.clone();
-        anchor.get_or_insert(first);
+        // A term may also come from context, as for pattern rules ("It
+        // relieves pain" after a sentence naming the treatment).
+        match a.lex_hits(k, lex).next() {
+            Some(first) => {
+                anchor.get_or_insert(first.clone());
+            }
+            None if super::context::inherits(a, k, lex) => {}
+            None => return None,
+        }
     }
     if let Some(group) = req.when_group {
         let hit = a
@@ -32,6 +39,7 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
             .find(|h| h.owner == Owner::Group(group))?;
         anchor.get_or_insert(hit.range.clone());
     }
+    // A sentence with none of the terms itself does not trigger.
     anchor
 }
 
@@ -151,6 +159,15 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
                     consider(&h.range);
                 }
             }
+        }
+        // Citations also live in link destinations and reference lists that
+        // are not prose: look for them in the file's raw text.
+        if let Some(citation) = a.rules.special.citation
+            && req.require_lexicons.contains(&citation)
+            && req.within == RequireScope::Document
+            && a.rules.lexicons[citation].raw.is_match(a.source.text())
+        {
+            distinct.insert("(citation)".into());
         }
         if distinct.len() >= req.min_distinct {
             continue;

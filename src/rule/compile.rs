@@ -921,6 +921,11 @@ fn compile_rule(
                         context.requires.push(i);
                     }
                 }
+                for name in &c.exempt_near {
+                    if let Some(i) = lexicon_ref(ctx, name, lex_index) {
+                        context.exempt_near.push(i);
+                    }
+                }
                 context.myth = policy(&c.myth, Policy::Exempt);
                 context.quoted = policy(&c.quoted, Policy::Exempt);
                 for (p, field) in [(&c.myth, "myth"), (&c.quoted, "quoted")] {
@@ -937,8 +942,8 @@ fn compile_rule(
                 for (name, min) in &c.min_in_match {
                     let named = S {
                         value: name.clone(),
-                        referenced: min.referenced.clone(),
-                        defined: min.defined.clone(),
+                        referenced: min.referenced,
+                        defined: min.defined,
                     };
                     if let Some(i) = lexicon_ref(ctx, &named, lex_index) {
                         if min.value == 0 {

@@ -180,6 +180,8 @@ pub struct Context {
     pub quoted: Policy,
     /// `(lexicon, minimum distinct terms inside the match)`.
     pub min_in_match: Vec<(LexIdx, usize)>,
+    /// Lexicons that exempt the match when in this sentence or the next.
+    pub exempt_near: Vec<LexIdx>,
 }
 
 impl Default for Context {
@@ -194,6 +196,7 @@ impl Default for Context {
             myth: Policy::Exempt,
             quoted: Policy::Exempt,
             min_in_match: Vec::new(),
+            exempt_near: Vec::new(),
         }
     }
 }

@@ -71,6 +71,10 @@ pub struct ContextSpec {
     /// distinct terms (`{condition: 4}`: a list of four conditions).
     #[serde(default)]
     pub min_in_match: BTreeMap<String, S<usize>>,
+    /// Lexicons whose presence in the sentence or the next one exempts the
+    /// match ("well tolerated" followed by the side effects it has).
+    #[serde(default)]
+    pub exempt_near: Vec<S<String>>,
 }
 
 /// `when:` of a require rule: the sentences that trigger it.
