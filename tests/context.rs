@@ -224,3 +224,45 @@ fn hedges_downgrade_error_claims_and_exempt_soft_ones() {
         "absolute.comparative-superiority"
     ));
 }
+
+#[test]
+fn a_heading_repeating_the_front_matter_title_is_not_a_duplicate() {
+    let rules = rules();
+    let title = "Ketamine for depression: the questions we hear every single week";
+    let text = format!(
+        "---\ntitle: {title}\nauthor: Jane Doe, MD\ndate: 2025-01-01\n---\n\n# {title}\n\nKetamine may help some people.\n"
+    );
+    assert!(!has(&rules, &text, "integrity.duplicate-paragraph"));
+    let pasted =
+        "Ketamine therapy at our clinic involves a series of six infusions over two weeks.";
+    let twice = format!("{pasted}\n\n{pasted}\n");
+    assert!(has(&rules, &twice, "integrity.duplicate-paragraph"));
+}
+
+#[test]
+fn transparency_rules_read_html_meta_tags() {
+    let rules = rules();
+    let page = |head: &str| {
+        format!(
+            "<html><head><title>Ketamine for depression</title>{head}</head><body><p>Ketamine may help some people.</p></body></html>"
+        )
+    };
+    let fired_html = |text: &str| -> Vec<String> {
+        claimlint::lint_text(&rules, "t.html", text)
+            .into_iter()
+            .map(|d| d.rule.to_string())
+            .collect()
+    };
+    let bare = fired_html(&page(""));
+    assert!(
+        bare.iter().any(|r| r == "transparency.no-author"),
+        "{bare:?}"
+    );
+    let signed = fired_html(&page(
+        r#"<meta name="author" content="Jane Doe, MD"><meta property="article:published_time" content="2025-01-01">"#,
+    ));
+    assert!(
+        signed.iter().all(|r| !r.starts_with("transparency.")),
+        "{signed:?}"
+    );
+}

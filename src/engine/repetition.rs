@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
+use crate::document::SegmentKind;
 use crate::document::sentence::words;
 use crate::rule::{Repetition, Unit};
 
@@ -143,7 +144,15 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
             runs.push(*run);
             current = None;
         }
-        if original < i && norms[i].len() >= min_words && rule.applies_to(segments[i].kind) {
+        // A heading that repeats the document title (front matter `title`
+        // and the `#` heading under it) is not a pasted duplicate.
+        let title_again =
+            segments[original].kind == SegmentKind::Title && segments[i].kind.is_heading();
+        if original < i
+            && !title_again
+            && norms[i].len() >= min_words
+            && rule.applies_to(segments[i].kind)
+        {
             current = Some((i, i, original, original));
         }
     }

@@ -63,11 +63,11 @@ fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
         })
 }
 
-/// `within: front-matter`: a document with metadata (Markdown or MDX front
+/// `within: metadata`: a document with metadata (Markdown or MDX front
 /// matter, HTML meta tags; see [`crate::document::Document::meta`]) must
 /// match `require`. The metadata is seen as `key: value` lines (so
 /// `^author:` matches a key). The finding is anchored on the title.
-fn check_front_matter(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
+fn check_metadata(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
     if a.doc.meta.is_empty() {
         return;
     }
@@ -105,17 +105,17 @@ fn check_front_matter(a: &Analysis<'_>, index: usize, req: &Require, out: &mut V
 }
 
 pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
-    if req.within == RequireScope::FrontMatter {
-        return check_front_matter(a, index, req, out);
+    if req.within == RequireScope::Metadata {
+        return check_metadata(a, index, req, out);
     }
     let rule = &a.rules.rules[index];
     let nsections = a.doc.sections.len();
     let bucket_of = |seg: usize| match req.within {
-        RequireScope::Document | RequireScope::FrontMatter => 0,
+        RequireScope::Document | RequireScope::Metadata => 0,
         RequireScope::Section => a.doc.segments[seg].section,
     };
     let nbuckets = match req.within {
-        RequireScope::Document | RequireScope::FrontMatter => 1,
+        RequireScope::Document | RequireScope::Metadata => 1,
         RequireScope::Section => nsections,
     };
 

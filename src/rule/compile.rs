@@ -1034,11 +1034,11 @@ fn compile_rule(
                 raw: RawMatcher::default(),
             };
             match &spec.when {
-                None if within == RequireScope::FrontMatter => {}
+                None if within == RequireScope::Metadata => {}
                 None => ctx.error(&spec.id, "a require rule needs `when`", "no `when`"),
-                Some(when) if within == RequireScope::FrontMatter => ctx.error(
+                Some(when) if within == RequireScope::Metadata => ctx.error(
                     when,
-                    "`within: front-matter` rules apply to every front matter block; remove `when`",
+                    "`within: metadata` rules apply to every document with metadata; remove `when`",
                     "not used",
                 ),
                 Some(when) => {
@@ -1368,8 +1368,8 @@ mod tests {
     }
 
     #[test]
-    fn front_matter_rules_take_no_when() {
-        let rule = "id: transparency.x\nseverity: info\nkind: require\nwithin: front-matter\nsummary: s\nmessage: \"{match}: {missing}\"\nrequire: {regex: ['^author:'], describe: no author}\nexplain: why\n";
+    fn metadata_rules_take_no_when() {
+        let rule = "id: transparency.x\nseverity: info\nkind: require\nwithin: metadata\nsummary: s\nmessage: \"{match}: {missing}\"\nrequire: {regex: ['^author:'], describe: no author}\nexplain: why\n";
         let set = load(&[file("rules/transparency/x.yaml", rule)])
             .map_err(|e| e.len())
             .unwrap();

@@ -116,9 +116,10 @@ pub struct RequireSpec {
 pub enum RequireScope {
     Document,
     Section,
-    /// The Markdown front matter block: when a file has one, it must match
-    /// `require` (its `regex`es, multi-line, or `phrases`); `when` is not used.
-    FrontMatter,
+    /// The document's metadata (front matter fields, HTML meta tags) as
+    /// `key: value` lines: when a document has any, it must match `require`
+    /// (its `regex`es, multi-line, or `phrases`); `when` is not used.
+    Metadata,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
