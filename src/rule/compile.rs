@@ -255,8 +255,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
     })
 }
 
-/// Rewrites `\b`, `\w`, `\d`, `\s` (and their negations) outside
-/// character classes to their ASCII forms. Unicode word boundaries make the
+/// Rewrites `\b`, `\B`, `\w`, `\d` and `\s` outside character classes to
+/// their ASCII forms. (`\W`, `\D` and `\S` stay Unicode: their ASCII forms
+/// match any non-ASCII byte, which a `&str` regex rejects as possibly
+/// matching invalid UTF-8.) Unicode word boundaries make the
 /// regex engines fall back to their slowest matcher on any non-ASCII text,
 /// and Unicode `\w` multiplies the size of every automaton; the ASCII forms
 /// never split a character, segment text has ASCII quotes and spaces, and
@@ -268,7 +270,7 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some(e @ ('b' | 'B' | 'w' | 'W' | 'd' | 'D' | 's' | 'S')) if in_class == 0 => {
+                Some(e @ ('b' | 'B' | 'w' | 'd' | 's')) if in_class == 0 => {
                     out.push_str("(?-u:\\");
                     out.push(e);
                     out.push(')');
@@ -1385,5 +1387,17 @@ mod tests {
         assert!(lint("# No front matter\n\nBody.\n").is_empty());
         let with_when = format!("{rule}when: {{all: [x]}}\n");
         assert!(load(&[file("rules/transparency/x.yaml", &with_when)]).is_err());
+    }
+
+    #[test]
+    fn negated_classes_stay_unicode_so_the_regex_compiles() {
+        let ascii = ascii_word_boundaries(r"\bauthor:\s*\S+\W\D");
+        assert_eq!(ascii, r"(?-u:\b)author:(?-u:\s)*\S+\W\D");
+        assert!(regex::Regex::new(&ascii).is_ok());
+        let set = load(&[file(
+            "rules/transparency/x.yaml",
+            "id: transparency.x\nseverity: info\nsummary: s\nmessage: m\nregex: ['author:\\s*\\S']\nexplain: why\n",
+        )]);
+        assert!(set.is_ok());
     }
 }
