@@ -141,7 +141,12 @@ fn load_facts(file: &RuleFile, facts: &mut BTreeMap<String, Fact>, errors: &mut 
 
 /// Replaces every `{fact.NAME}` in a rule text with the fact's value; an
 /// unknown fact is a located error.
-fn resolve_facts(ctx: &mut Ctx<'_>, text: &S<String>, facts: &BTreeMap<String, Fact>) -> String {
+fn resolve_facts(
+    ctx: &mut Ctx<'_>,
+    text: &S<String>,
+    facts: &BTreeMap<String, Fact>,
+    used: &mut Vec<String>,
+) -> String {
     let mut out = String::with_capacity(text.value.len());
     let mut rest = text.value.as_str();
     while let Some(i) = rest.find("{fact.") {
@@ -153,7 +158,12 @@ fn resolve_facts(ctx: &mut Ctx<'_>, text: &S<String>, facts: &BTreeMap<String, F
         };
         let name = &after[..end];
         match facts.get(name) {
-            Some(fact) => out.push_str(&fact.value),
+            Some(fact) => {
+                out.push_str(&fact.value);
+                if !used.iter().any(|u| u == name) {
+                    used.push(name.to_string());
+                }
+            }
             None => {
                 let hint = did_you_mean(name, facts.keys().map(String::as_str))
                     .map(|s| format!(" (did you mean `{s}`?)"))
@@ -817,10 +827,17 @@ fn compile_rule(
     groups: &mut usize,
 ) -> Option<Rule> {
     let errors_before = ctx.errors.len();
-    let message_text = resolve_facts(ctx, &spec.message, facts);
-    let help_text = spec.help.as_ref().map(|h| resolve_facts(ctx, h, facts));
-    let note_text = spec.note.as_ref().map(|n| resolve_facts(ctx, n, facts));
-    let explain_text = resolve_facts(ctx, &spec.explain, facts);
+    let mut facts_used = Vec::new();
+    let message_text = resolve_facts(ctx, &spec.message, facts, &mut facts_used);
+    let help_text = spec
+        .help
+        .as_ref()
+        .map(|h| resolve_facts(ctx, h, facts, &mut facts_used));
+    let note_text = spec
+        .note
+        .as_ref()
+        .map(|n| resolve_facts(ctx, n, facts, &mut facts_used));
+    let explain_text = resolve_facts(ctx, &spec.explain, facts, &mut facts_used);
     let kind_spec = spec.kind.as_ref().map_or(KindSpec::Pattern, |k| k.value);
     for (field, span) in misplaced_fields(spec, kind_spec) {
         let span = key_span(&ctx.file.text, field).or(span);
@@ -1215,6 +1232,10 @@ fn compile_rule(
             builtin: ctx.file.builtin,
         },
         phrases: phrases_out,
+        facts: facts_used
+            .into_iter()
+            .filter_map(|name| facts.get(&name).map(|f| (name, f.clone())))
+            .collect(),
     })
 }
 
@@ -1318,6 +1339,8 @@ mod tests {
             Some("Say it is approved for adult treatment-resistant depression.")
         );
         assert_eq!(set.facts["spravato_indications"].as_of, "2025-01-21");
+        assert_eq!(rule.facts.len(), 1);
+        assert_eq!(rule.facts[0].0, "spravato_indications");
         assert!(f_is_facts("rules/facts.yaml") && !f_is_facts("rules/safety/x.yaml"));
     }
 

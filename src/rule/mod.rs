@@ -293,6 +293,8 @@ pub struct Rule {
     pub origin: Origin,
     /// Literal phrases (for `rules --export-phrases`).
     pub phrases: Vec<String>,
+    /// The facts (from a facts file) quoted in its texts, by name.
+    pub facts: Vec<(String, Fact)>,
 }
 
 impl Rule {
