@@ -266,3 +266,22 @@ fn transparency_rules_read_html_meta_tags() {
         "{signed:?}"
     );
 }
+
+#[test]
+fn entries_under_a_references_heading_are_not_claims() {
+    let rules = rules();
+    let text = "Ketamine may help some people [1].\n\n## References\n\n1. Smith J. Ketamine is completely safe and cures depression in mice. J Psych. 2020.\n";
+    let found = fired(&rules, text);
+    assert!(
+        found
+            .iter()
+            .all(|(r, _)| !r.starts_with("safety.") && !r.starts_with("cure.")),
+        "{found:?}"
+    );
+    // The same sentence in the body is flagged.
+    assert!(has(
+        &rules,
+        "Ketamine is completely safe.\n",
+        "safety.absolute-safe"
+    ));
+}

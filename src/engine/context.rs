@@ -333,9 +333,33 @@ pub fn match_case(found: &str, replacement: &str) -> String {
     out
 }
 
+/// A heading that opens a list of sources ("References", "Sources",
+/// "Further reading"): the entries under it are titles of papers, not the
+/// page's claims.
+static REFERENCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[\d.\s]*(?:references|sources|citations|bibliography|works\s+cited|further\s+reading|studies\s+cited|literature)\b",
+    )
+    .expect("valid regex")
+});
+
+/// Whether segment `seg` is under a references heading.
+fn in_reference_section(a: &Analysis<'_>, seg: usize) -> bool {
+    let segment = &a.doc.segments[seg];
+    a.doc
+        .sections
+        .get(segment.section)
+        .copied()
+        .flatten()
+        .is_some_and(|h| h != seg && REFERENCE_HEADING.is_match(a.doc.segments[h].text.trim()))
+}
+
 pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     let rules = &a.rules.rules;
     for (seg_index, seg) in a.doc.segments.iter().enumerate() {
+        if in_reference_section(a, seg_index) {
+            continue;
+        }
         // Per rule: candidate findings in this segment.
         let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
         for hit in &a.hits[seg_index] {
