@@ -101,6 +101,7 @@ fn every_category_of_the_design_has_a_rule() {
         "evidence",
         "marketing",
         "integrity",
+        "transparency",
     ] {
         assert!(
             rules.rules.iter().any(|r| &*r.category == category),

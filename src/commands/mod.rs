@@ -115,7 +115,7 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<LocatedError>> {
             .unwrap_or(true);
     let mut files: Vec<RuleFile> = compile::builtin_files()
         .into_iter()
-        .filter(|f| defaults || f.is_lexicon())
+        .filter(|f| defaults || f.is_lexicon() || f.is_facts())
         .collect();
     let mut errors = Vec::new();
     for path in &args.rules {

@@ -161,6 +161,18 @@ pub fn explain(
         }
         writeln!(out)?;
     }
+    if !rule.facts.is_empty() {
+        writeln!(out, "Facts quoted above (from the facts file):")?;
+        for (name, fact) in &rule.facts {
+            writeln!(
+                out,
+                "  - {name}, as of {}: {}",
+                fact.as_of,
+                fact.sources.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
     if !rule.examples.invalid.is_empty() {
         writeln!(out, "Flagged:")?;
         for (e, _) in &rule.examples.invalid {

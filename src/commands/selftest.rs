@@ -49,8 +49,15 @@ pub fn check_examples(
             .chain(rule.examples.valid.iter().map(|e| (true, e)));
         for (valid, (text, span)) in cases {
             count += 1;
-            let source = SourceFile::new("example.txt", text.clone());
-            let found = engine::lint(rules, &source, Format::Plain);
+            // An example that opens with front matter is Markdown.
+            let markdown = text.starts_with("---\n") || text.starts_with("+++\n");
+            let (name, format) = if markdown {
+                ("example.md", Format::Markdown)
+            } else {
+                ("example.txt", Format::Plain)
+            };
+            let source = SourceFile::new(name, text.clone());
+            let found = engine::lint(rules, &source, format);
             let fired_self = found.iter().any(|d| d.rule == rule.id);
             if fired_self == valid {
                 let mut fired: Vec<String> = found.iter().map(|d| d.rule.to_string()).collect();

@@ -155,6 +155,21 @@ impl OffsetMap {
         }
     }
 
+    /// A map sending every offset of a `len`-byte text to the whole of
+    /// `file` (text that stands for a span as a whole, such as a question
+    /// read together with its one-word answer).
+    pub fn whole(len: usize, file: Range<usize>) -> Self {
+        Self {
+            runs: vec![Run {
+                seg: 0,
+                file: file.start,
+                seg_len: len,
+                file_len: file.len(),
+                identity: false,
+            }],
+        }
+    }
+
     /// File byte range of a segment range.
     pub fn span(&self, range: &Range<usize>) -> Range<usize> {
         let start = self.start(range.start);

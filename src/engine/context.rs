@@ -10,9 +10,13 @@
 //! markers and DOIs in Markdown count.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Analysis, diagnostic, overlaps};
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::document::SegmentKind;
 use crate::document::sentence::words;
 use crate::rule::{Pattern, Policy, RuleKind};
 use crate::scan::Owner;
@@ -35,10 +39,106 @@ fn breaks_clause(between: &str) -> bool {
 
 fn breaks_contrast(between: &str) -> bool {
     between.contains(';')
+        || between.contains(", which")
+        || between.contains(", so ")
+        || between.contains("which is why")
         || words(between).any(|w| {
             let word = &between[w];
             CONTRAST_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
         })
+}
+
+/// Opens a myth being rebutted: "Myth:", "Myth #2 -", "It is a myth that",
+/// "Some clinics claim that".
+static MYTH_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:common\s+)?(?:myth|misconception)s?\s*(?:#?\s*\d+)?\s*[:\-\u{2013}\u{2014}]|it\s+is\s+(?:a\s+)?(?:common\s+)?(?:myth|misconception|not\s+true)\s+that|(?:some|many|other)\s+(?:people|clinics|sites|websites|ads|advertisers|marketers|providers)\s+(?:claim|say|believe|suggest|promise|advertise)\s+that|you\s+(?:may|might)\s+have\s+(?:heard|read)\s+that)",
+    )
+    .expect("valid regex")
+});
+/// Closes it: "Fact:", "Reality:", "The truth:".
+static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:fact|facts|reality|truth|the\s+truth|the\s+evidence)\s*[:\-\u{2013}\u{2014}]|\bbut\b|\bhowever\b|;")
+        .expect("valid regex")
+});
+
+/// Whether `range` of `text` sits in a myth frame opened earlier in the same
+/// segment and not yet closed by a fact marker or a contrast.
+pub fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
+    let before = &text[..range.start];
+    let Some(open) = MYTH_OPEN.find_iter(before).last() else {
+        return false;
+    };
+    !MYTH_CLOSE.is_match(&before[open.end()..])
+}
+
+/// Whether a term is negated ("no risk of rejection" names no risk): a
+/// negator at most three words before it, in the same clause.
+fn negated_term(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
+    let Some(neg) = a.rules.special.negator else {
+        return false;
+    };
+    let text = &a.doc.segments[seg].text;
+    a.lex[seg][neg].iter().any(|n| {
+        n.end <= range.start && {
+            let between = &text[n.end..range.start];
+            !breaks_clause(between) && words(between).count() < 3
+        }
+    })
+}
+
+/// Whether `range` of `text` is inside double quotation marks.
+pub fn in_quotes(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].matches('"').count();
+    before % 2 == 1 && text[range.end..].contains('"')
+}
+
+/// Whether sentence `k` takes lexicon `lex` from its context when it lacks
+/// it itself:
+///
+/// - a pronoun subject ("It is completely safe") takes the treatment named in
+///   one of the two sentences before (for an FAQ answer read with its
+///   question: before and in the question);
+/// - an answer that opens with "Yes" or "No" takes its question's terms;
+/// - a list item takes the terms of the sentence that introduces the list
+///   ("NAD+ infusions:" / "- Repairs damaged DNA").
+pub(super) fn inherits(a: &Analysis<'_>, k: usize, lex: usize) -> bool {
+    let base = a.antecedent_base(k);
+    let pronoun = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p));
+    if pronoun
+        && (0..=2)
+            .filter(|&d| d > 0 || base != k)
+            .filter_map(|d| base.checked_sub(d))
+            .any(|j| a.has_lex(j, lex))
+    {
+        return true;
+    }
+    let seg = a.sentences[k].seg;
+    if k > 0 && seg < a.prose {
+        let text = a.sentence_text(k).trim_start_matches(['*', '_', ' ']);
+        let opens_answer = ["yes", "no"].iter().any(|w| {
+            let b = text.as_bytes();
+            b.len() > w.len()
+                && b[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                && !b[w.len()].is_ascii_alphanumeric()
+        });
+        if opens_answer && is_question(a.sentence_text(k - 1)) && a.has_lex(k - 1, lex) {
+            return true;
+        }
+    }
+    if seg < a.prose && a.doc.segments[seg].kind == SegmentKind::ListItem {
+        // The nearest sentence before the list that is not itself a list item.
+        let lead_in = (0..k)
+            .rev()
+            .find(|&j| a.doc.segments[a.sentences[j].seg].kind != SegmentKind::ListItem);
+        if let Some(j) = lead_in
+            && k - j <= 12
+            && (a.has_lex(j, lex) || inherits(a, j, lex))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a sentence is a question.
@@ -71,16 +171,19 @@ fn check_pattern(
         return Verdict::Drop;
     }
     for &lex in &ctx.requires {
-        if a.has_lex(k, lex) {
-            continue;
+        if !a.has_lex(k, lex) && !inherits(a, k, lex) {
+            return Verdict::Drop;
         }
-        // A pronoun subject ("It is completely safe") takes the treatment
-        // named in one of the two sentences before.
-        let antecedent = a.rules.special.pronoun.is_some_and(|p| a.has_lex(k, p))
-            && (1..=2)
-                .filter_map(|d| k.checked_sub(d))
-                .any(|j| a.has_lex(j, lex));
-        if !antecedent {
+    }
+    for &(lex, min) in &ctx.min_in_match {
+        let mut terms: Vec<String> = a.lex[seg][lex]
+            .iter()
+            .filter(|r| r.start >= range.start && r.end <= range.end)
+            .map(|r| text[r.clone()].to_lowercase())
+            .collect();
+        terms.sort();
+        terms.dedup();
+        if terms.len() < min {
             return Verdict::Drop;
         }
     }
@@ -90,6 +193,28 @@ fn check_pattern(
         .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
     {
         return Verdict::Drop;
+    }
+    if ctx.exempt_near.iter().any(|&lex| {
+        (k..=k + 1).filter(|&j| j < a.sentences.len()).any(|j| {
+            a.lex_hits(j, lex)
+                .any(|r| !negated_term(a, a.sentences[j].seg, r))
+        })
+    }) {
+        return Verdict::Drop;
+    }
+    if ctx.myth == Policy::Exempt && in_myth_frame(text, range) {
+        return Verdict::Drop;
+    }
+    if ctx.quoted == Policy::Exempt
+        && let Some(authority) = a.rules.special.authority
+        && (in_quotes(text, range) || a.doc.segments[seg].kind == SegmentKind::Quote)
+    {
+        // Attributed in the sentence, or in the sentence that introduces
+        // the quotation.
+        let attributed = a.has_lex(k, authority) || (k > 0 && a.has_lex(k - 1, authority));
+        if attributed {
+            return Verdict::Drop;
+        }
     }
     if pattern
         .unless_sentence
@@ -208,9 +333,33 @@ pub fn match_case(found: &str, replacement: &str) -> String {
     out
 }
 
+/// A heading that opens a list of sources ("References", "Sources",
+/// "Further reading"): the entries under it are titles of papers, not the
+/// page's claims.
+static REFERENCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[\d.\s]*(?:references|sources|citations|bibliography|works\s+cited|further\s+reading|studies\s+cited|literature)\b",
+    )
+    .expect("valid regex")
+});
+
+/// Whether segment `seg` is under a references heading.
+fn in_reference_section(a: &Analysis<'_>, seg: usize) -> bool {
+    let segment = &a.doc.segments[seg];
+    a.doc
+        .sections
+        .get(segment.section)
+        .copied()
+        .flatten()
+        .is_some_and(|h| h != seg && REFERENCE_HEADING.is_match(a.doc.segments[h].text.trim()))
+}
+
 pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     let rules = &a.rules.rules;
     for (seg_index, seg) in a.doc.segments.iter().enumerate() {
+        if in_reference_section(a, seg_index) {
+            continue;
+        }
         // Per rule: candidate findings in this segment.
         let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
         for hit in &a.hits[seg_index] {
@@ -234,6 +383,13 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                         continue;
                     };
                     let mut d = diagnostic(a, index, span, &[("match", matched)]);
+                    if seg_index >= a.prose {
+                        let question = a.sentence_text(a.answered[seg_index - a.prose]);
+                        d.notes.push(format!(
+                            "this answer, read with its question “{question}”, says: “{}”",
+                            seg.text
+                        ));
+                    }
                     for reason in downgraded {
                         let lower = d.severity.downgraded();
                         if lower != d.severity {
@@ -320,5 +476,42 @@ mod tests {
         assert!(is_question("Is ketamine addictive?"));
         assert!(is_question("Is it \"safe?\""));
         assert!(!is_question("No."));
+    }
+
+    #[test]
+    fn myth_frames() {
+        let at = |text: &str, needle: &str| {
+            let i = text.find(needle).unwrap();
+            in_myth_frame(text, &(i..i + needle.len()))
+        };
+        assert!(at("Myth: Ketamine cures depression.", "cures"));
+        assert!(at("Myth #2 - ketamine cures depression", "cures"));
+        assert!(at("It is a myth that ketamine cures depression.", "cures"));
+        assert!(at(
+            "Some clinics claim that ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at(
+            "Myth: ketamine is dangerous. Fact: ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at(
+            "Some clinics claim that it is risky, but ketamine cures depression.",
+            "cures"
+        ));
+        assert!(!at("Ketamine cures depression.", "cures"));
+        assert!(!at(
+            "That ketamine is risky is a myth. Ketamine cures depression.",
+            "cures"
+        ));
+    }
+
+    #[test]
+    fn quotation_marks() {
+        let text = r#"The FDA says "ketamine is not approved for depression" in its warning."#;
+        let i = text.find("not approved").unwrap();
+        assert!(in_quotes(text, &(i..i + 12)));
+        let j = text.find("warning").unwrap();
+        assert!(!in_quotes(text, &(j..j + 7)));
     }
 }

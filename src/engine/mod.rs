@@ -5,6 +5,7 @@
 //! scanned once by the shared [`crate::scan::Scanner`]; rules then only look
 //! at their own hits and at lexicon hits in the same sentence.
 
+mod answers;
 mod context;
 mod repetition;
 mod require;
@@ -13,7 +14,7 @@ use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
-use crate::document::{Document, Format, ParseOptions};
+use crate::document::{Document, Format, OffsetMap, ParseOptions, Segment};
 use crate::rule::{LexIdx, RuleKind, RuleSet};
 use crate::scan::{Hit, Owner};
 use crate::source::SourceFile;
@@ -40,6 +41,13 @@ pub struct Analysis<'a> {
     pub first_sentence: Vec<usize>,
     /// Interned words of every segment, built when a rule first needs them.
     pub(crate) words: std::sync::OnceLock<repetition::DocWords>,
+    /// Number of segments that are the file's prose; the segments after them
+    /// are FAQ answers read together with their question (see `answers`),
+    /// which only sentence-level rules look at.
+    pub prose: usize,
+    /// For each of those answer segments (by index minus `prose`): the global
+    /// index of the question sentence, whose antecedents it shares.
+    pub answered: Vec<usize>,
 }
 
 impl<'a> Analysis<'a> {
@@ -53,13 +61,42 @@ impl<'a> Analysis<'a> {
         format: Format,
         options: &ParseOptions,
     ) -> Self {
-        let doc = Document::parse_with(source, format, options);
+        let mut doc = Document::parse_with(source, format, options);
+        let prose = doc.segments.len();
+        let mut analysis = Self {
+            rules,
+            source,
+            doc: Document::default(),
+            hits: Vec::new(),
+            lex: Vec::new(),
+            sentences: Vec::new(),
+            first_sentence: Vec::new(),
+            prose,
+            answered: Vec::new(),
+            words: std::sync::OnceLock::new(),
+        };
+        analysis.scan_segments(&doc, 0);
+        let answers = analysis.faq_answers(&doc);
+        for (segment, question) in answers {
+            doc.segments.push(segment);
+            analysis.answered.push(question);
+        }
+        analysis.scan_segments(&doc, prose);
+        analysis.doc = doc;
+        analysis
+    }
+
+    /// Scans segments `from..` of `doc` and appends their hits and sentences.
+    fn scan_segments(&mut self, doc: &Document, from: usize) {
+        let rules = self.rules;
         let nlex = rules.lexicons.len();
-        let mut hits = Vec::with_capacity(doc.segments.len());
-        let mut lex = Vec::with_capacity(doc.segments.len());
-        let mut sentences = Vec::new();
-        let mut first_sentence = Vec::with_capacity(doc.segments.len());
-        for (i, seg) in doc.segments.iter().enumerate() {
+        let (hits, lex, sentences, first_sentence) = (
+            &mut self.hits,
+            &mut self.lex,
+            &mut self.sentences,
+            &mut self.first_sentence,
+        );
+        for (i, seg) in doc.segments.iter().enumerate().skip(from) {
             let seg_hits = rules.scanner.scan(&seg.text);
             let mut per_lex: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
             let mut unless: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
@@ -83,15 +120,60 @@ impl<'a> Analysis<'a> {
                 range: r.clone(),
             }));
         }
-        Self {
-            rules,
-            source,
-            doc,
-            hits,
-            lex,
-            sentences,
-            first_sentence,
-            words: std::sync::OnceLock::new(),
+    }
+
+    /// Bare answers to FAQ questions, each as a segment holding the
+    /// question read as a statement, mapped onto the answer's bytes.
+    fn faq_answers(&self, doc: &Document) -> Vec<(Segment, usize)> {
+        let mut out = Vec::new();
+        let treatment = self.rules.lexicon("treatment");
+        for k in 0..self.sentences.len().saturating_sub(1) {
+            let q = &self.sentences[k];
+            let question = &doc.segments[q.seg].text[q.range.clone()];
+            if !context::is_question(question) {
+                continue;
+            }
+            let a = &self.sentences[k + 1];
+            let answer = &doc.segments[a.seg].text[a.range.clone()];
+            let Some(negative) = answers::bare_answer(answer) else {
+                continue;
+            };
+            let subject_end = |at: usize| {
+                let at = q.range.start + at;
+                let lex = treatment?;
+                self.lex[q.seg][lex]
+                    .iter()
+                    .filter(|r| r.start == at)
+                    .map(|r| r.end - q.range.start)
+                    .max()
+            };
+            let Some(text) = answers::declarative(question, negative, subject_end) else {
+                continue;
+            };
+            let span = doc.segments[a.seg].map.span(&a.range);
+            let len = text.len();
+            out.push((
+                Segment {
+                    kind: doc.segments[a.seg].kind,
+                    map: OffsetMap::whole(len, span),
+                    section: doc.segments[a.seg].section,
+                    sentences: std::iter::once(0..len).collect(),
+                    text,
+                },
+                k,
+            ));
+        }
+        out
+    }
+
+    /// The sentence whose neighbours supply a pronoun's antecedent: the
+    /// sentence itself, or for an FAQ answer, its question.
+    pub fn antecedent_base(&self, k: usize) -> usize {
+        let seg = self.sentences[k].seg;
+        if seg >= self.prose {
+            self.answered[seg - self.prose]
+        } else {
+            k
         }
     }
 

@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
+use crate::document::SegmentKind;
 use crate::document::sentence::words;
 use crate::rule::{Repetition, Unit};
 
@@ -121,7 +122,7 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut 
 
 fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
     let rule = &a.rules.rules[index];
-    let segments = &a.doc.segments;
+    let segments = &a.doc.segments[..a.prose];
     let dw = doc_words(a);
     let norms: &[Vec<u32>] = &dw.ids;
     let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
@@ -143,7 +144,15 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
             runs.push(*run);
             current = None;
         }
-        if original < i && norms[i].len() >= min_words && rule.applies_to(segments[i].kind) {
+        // A heading that repeats the document title (front matter `title`
+        // and the `#` heading under it) is not a pasted duplicate.
+        let title_again =
+            segments[original].kind == SegmentKind::Title && segments[i].kind.is_heading();
+        if original < i
+            && !title_again
+            && norms[i].len() >= min_words
+            && rule.applies_to(segments[i].kind)
+        {
             current = Some((i, i, original, original));
         }
     }
@@ -185,7 +194,7 @@ fn duplicate_sentences(
     let dw = doc_words(a);
     let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
     for (k, s) in a.sentences.iter().enumerate() {
-        if !rule.applies_to(a.doc.segments[s.seg].kind) {
+        if s.seg >= a.prose || !rule.applies_to(a.doc.segments[s.seg].kind) {
             continue;
         }
         let key = dw.ids_in(s.seg, &s.range);
@@ -231,7 +240,7 @@ fn stuffing(
 ) {
     let rule = &a.rules.rules[index];
     let dw = doc_words(a);
-    let blocks: Vec<usize> = (0..a.doc.segments.len())
+    let blocks: Vec<usize> = (0..a.prose)
         .filter(|&i| rule.applies_to(a.doc.segments[i].kind))
         .collect();
     let total: usize = blocks.iter().map(|&i| dw.ids[i].len()).sum();

@@ -23,8 +23,15 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
     let s = &a.sentences[k];
     let mut anchor: Option<Range<usize>> = None;
     for &lex in &req.when_all {
-        let first = a.lex_hits(k, lex).next()?.clone();
-        anchor.get_or_insert(first);
+        // A term may also come from context, as for pattern rules ("It
+        // relieves pain" after a sentence naming the treatment).
+        match a.lex_hits(k, lex).next() {
+            Some(first) => {
+                anchor.get_or_insert(first.clone());
+            }
+            None if super::context::inherits(a, k, lex) => {}
+            None => return None,
+        }
     }
     if let Some(group) = req.when_group {
         let hit = a
@@ -32,6 +39,7 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
             .find(|h| h.owner == Owner::Group(group))?;
         anchor.get_or_insert(hit.range.clone());
     }
+    // A sentence with none of the terms itself does not trigger.
     anchor
 }
 
@@ -55,15 +63,59 @@ fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
         })
 }
 
+/// `within: metadata`: a document with metadata (Markdown or MDX front
+/// matter, HTML meta tags; see [`crate::document::Document::meta`]) must
+/// match `require`. The metadata is seen as `key: value` lines (so
+/// `^author:` matches a key). The finding is anchored on the title.
+fn check_metadata(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
+    if a.doc.meta.is_empty() {
+        return;
+    }
+    let lines: String = a
+        .doc
+        .meta
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\n"))
+        .collect();
+    if req.raw.is_match(&lines) {
+        return;
+    }
+    let prose = &a.doc.segments[..a.prose];
+    let title = prose
+        .iter()
+        .find(|s| s.kind == crate::document::SegmentKind::Title)
+        .or_else(|| prose.iter().find(|s| s.kind.is_heading()))
+        .or_else(|| prose.first());
+    let anchor = title.map_or(0..0, |s| s.file_span());
+    let matched = a
+        .doc
+        .meta("title")
+        .unwrap_or(&a.source.text()[anchor.clone()]);
+    out.push(diagnostic(
+        a,
+        index,
+        anchor.clone(),
+        &[
+            ("match", matched),
+            ("missing", &req.describe),
+            ("found", "0"),
+            ("min", "1"),
+        ],
+    ));
+}
+
 pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
+    if req.within == RequireScope::Metadata {
+        return check_metadata(a, index, req, out);
+    }
     let rule = &a.rules.rules[index];
     let nsections = a.doc.sections.len();
     let bucket_of = |seg: usize| match req.within {
-        RequireScope::Document => 0,
+        RequireScope::Document | RequireScope::Metadata => 0,
         RequireScope::Section => a.doc.segments[seg].section,
     };
     let nbuckets = match req.within {
-        RequireScope::Document => 1,
+        RequireScope::Document | RequireScope::Metadata => 1,
         RequireScope::Section => nsections,
     };
 
@@ -71,7 +123,7 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
     let mut triggers: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); nbuckets];
     for (k, s) in a.sentences.iter().enumerate() {
         let seg = &a.doc.segments[s.seg];
-        if !rule.applies_to(seg.kind) {
+        if s.seg >= a.prose || !rule.applies_to(seg.kind) {
             continue;
         }
         if let Some(anchor) = trigger_anchor(a, req, k) {
@@ -85,7 +137,7 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
         }
         // Distinct required terms present (not negated) in the bucket.
         let mut distinct = BTreeSet::new();
-        for (seg_index, seg) in a.doc.segments.iter().enumerate() {
+        for (seg_index, seg) in a.doc.segments[..a.prose].iter().enumerate() {
             if bucket_of(seg_index) != bucket {
                 continue;
             }
@@ -107,6 +159,15 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
                     consider(&h.range);
                 }
             }
+        }
+        // Citations also live in link destinations and reference lists that
+        // are not prose: look for them in the file's raw text.
+        if let Some(citation) = a.rules.special.citation
+            && req.require_lexicons.contains(&citation)
+            && req.within == RequireScope::Document
+            && a.rules.lexicons[citation].raw.is_match(a.source.text())
+        {
+            distinct.insert("(citation)".into());
         }
         if distinct.len() >= req.min_distinct {
             continue;

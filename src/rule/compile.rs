@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 
 use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
 use super::{
-    Context, Examples, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
+    Context, Examples, Fact, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
     Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
@@ -43,6 +43,138 @@ impl RuleFile {
         parts.pop();
         parts.last() == Some(&"lexicon")
     }
+
+    /// Whether the file is a facts file (named `facts.yaml` or `facts.yml`).
+    pub fn is_facts(&self) -> bool {
+        let name = self.path.rsplit(['/', '\\']).next().unwrap_or("");
+        name == "facts.yaml" || name == "facts.yml"
+    }
+}
+
+/// Checks a facts file and adds its facts to `facts`.
+fn load_facts(file: &RuleFile, facts: &mut BTreeMap<String, Fact>, errors: &mut Vec<LocatedError>) {
+    let spec = match parse_yaml::<spec::FactsSpec>(file) {
+        Ok(spec) => spec,
+        Err(e) => return errors.push(e),
+    };
+    let mut ctx = Ctx { file, errors };
+    let date_ok = |d: &str| {
+        let b = d.as_bytes();
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
+    if !date_ok(spec.as_of.value.trim()) {
+        ctx.error(
+            &spec.as_of,
+            "`as_of` must be a date, YYYY-MM-DD",
+            "not a date",
+        );
+    }
+    for (name, fact) in &spec.facts {
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_name {
+            ctx.error(
+                &fact.value,
+                format!("fact name `{name}` must be lowercase letters, digits and `_`"),
+                "this fact",
+            );
+        }
+        if fact.value.value.trim().is_empty() || fact.value.value.contains(['{', '}']) {
+            ctx.error(
+                &fact.value,
+                "a fact's value must be non-empty text without braces",
+                "here",
+            );
+        }
+        if fact.sources.is_empty() {
+            ctx.error(
+                &fact.value,
+                format!("fact `{name}` has no sources"),
+                "no sources",
+            );
+        }
+        for source in &fact.sources {
+            if !source.value.trim().starts_with("https://") {
+                ctx.error(source, "a source must be an https:// URL", "not a URL");
+            }
+        }
+        if let Some(d) = &fact.as_of
+            && !date_ok(d.value.trim())
+        {
+            ctx.error(d, "`as_of` must be a date, YYYY-MM-DD", "not a date");
+        }
+        if facts.contains_key(name) {
+            ctx.error(
+                &fact.value,
+                format!("fact `{name}` is defined twice"),
+                "again here",
+            );
+            continue;
+        }
+        facts.insert(
+            name.clone(),
+            Fact {
+                value: fact.value.value.trim().to_string(),
+                sources: fact
+                    .sources
+                    .iter()
+                    .map(|s| s.value.trim().to_string())
+                    .collect(),
+                as_of: fact
+                    .as_of
+                    .as_ref()
+                    .unwrap_or(&spec.as_of)
+                    .value
+                    .trim()
+                    .to_string(),
+            },
+        );
+    }
+}
+
+/// Replaces every `{fact.NAME}` in a rule text with the fact's value; an
+/// unknown fact is a located error.
+fn resolve_facts(
+    ctx: &mut Ctx<'_>,
+    text: &S<String>,
+    facts: &BTreeMap<String, Fact>,
+    used: &mut Vec<String>,
+) -> String {
+    let mut out = String::with_capacity(text.value.len());
+    let mut rest = text.value.as_str();
+    while let Some(i) = rest.find("{fact.") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 6..];
+        let Some(end) = after.find('}') else {
+            ctx.error(text, "unclosed `{fact.` placeholder", "here");
+            return text.value.clone();
+        };
+        let name = &after[..end];
+        match facts.get(name) {
+            Some(fact) => {
+                out.push_str(&fact.value);
+                if !used.iter().any(|u| u == name) {
+                    used.push(name.to_string());
+                }
+            }
+            None => {
+                let hint = did_you_mean(name, facts.keys().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                ctx.error(text, format!("unknown fact `{name}`{hint}"), "in this text");
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The embedded default pack as rule files.
@@ -133,8 +265,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
     })
 }
 
-/// Rewrites `\b`, `\w`, `\d`, `\s` (and their negations) outside
-/// character classes to their ASCII forms. Unicode word boundaries make the
+/// Rewrites `\b`, `\B`, `\w`, `\d` and `\s` outside character classes to
+/// their ASCII forms. (`\W`, `\D` and `\S` stay Unicode: their ASCII forms
+/// match any non-ASCII byte, which a `&str` regex rejects as possibly
+/// matching invalid UTF-8.) Unicode word boundaries make the
 /// regex engines fall back to their slowest matcher on any non-ASCII text,
 /// and Unicode `\w` multiplies the size of every automaton; the ASCII forms
 /// never split a character, segment text has ASCII quotes and spaces, and
@@ -146,7 +280,7 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some(e @ ('b' | 'B' | 'w' | 'W' | 'd' | 'D' | 's' | 'S')) if in_class == 0 => {
+                Some(e @ ('b' | 'B' | 'w' | 'd' | 's')) if in_class == 0 => {
                     out.push_str("(?-u:\\");
                     out.push(e);
                     out.push(')');
@@ -247,7 +381,11 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
     let mut errors = Vec::new();
     let mut lexicon_specs: Vec<(&RuleFile, LexiconSpec)> = Vec::new();
     let mut rule_specs: Vec<(&RuleFile, RuleSpec)> = Vec::new();
-    for file in files {
+    let mut facts = BTreeMap::new();
+    for file in files.iter().filter(|f| f.is_facts()) {
+        load_facts(file, &mut facts, &mut errors);
+    }
+    for file in files.iter().filter(|f| !f.is_facts()) {
         if file.is_lexicon() {
             match parse_yaml::<LexiconSpec>(file) {
                 Ok(spec) => lexicon_specs.push((file, spec)),
@@ -273,6 +411,7 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
         negator: lex_index.get("negator").copied(),
         citation: lex_index.get("citation").copied(),
         pronoun: lex_index.get("pronoun").copied(),
+        authority: lex_index.get("authority").copied(),
     };
 
     let mut rules = Vec::new();
@@ -324,6 +463,7 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
             index,
             &lex_index,
             special,
+            &facts,
             &mut builder,
             &mut groups,
         ) {
@@ -340,6 +480,7 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
             lexicons,
             scanner,
             special,
+            facts,
         }),
         Err(message) => {
             // Find the regexes that do not fit, to point at them.
@@ -681,10 +822,22 @@ fn compile_rule(
     index: usize,
     lex_index: &HashMap<&str, usize>,
     special: Special,
+    facts: &BTreeMap<String, Fact>,
     builder: &mut ScannerBuilder,
     groups: &mut usize,
 ) -> Option<Rule> {
     let errors_before = ctx.errors.len();
+    let mut facts_used = Vec::new();
+    let message_text = resolve_facts(ctx, &spec.message, facts, &mut facts_used);
+    let help_text = spec
+        .help
+        .as_ref()
+        .map(|h| resolve_facts(ctx, h, facts, &mut facts_used));
+    let note_text = spec
+        .note
+        .as_ref()
+        .map(|n| resolve_facts(ctx, n, facts, &mut facts_used));
+    let explain_text = resolve_facts(ctx, &spec.explain, facts, &mut facts_used);
     let kind_spec = spec.kind.as_ref().map_or(KindSpec::Pattern, |k| k.value);
     for (field, span) in misplaced_fields(spec, kind_spec) {
         let span = key_span(&ctx.file.text, field).or(span);
@@ -737,7 +890,7 @@ fn compile_rule(
         KindSpec::Require => &["match", "missing", "found", "min"],
         KindSpec::Repetition => &["match", "count", "first_line", "per_1000"],
     };
-    let message = match Template::parse(&spec.message.value, placeholders) {
+    let message = match Template::parse(&message_text, placeholders) {
         Ok(t) => Some(t),
         Err(e) => {
             ctx.error(&spec.message, e, "in this message");
@@ -785,6 +938,37 @@ fn compile_rule(
                 for name in &c.requires {
                     if let Some(i) = lexicon_ref(ctx, name, lex_index) {
                         context.requires.push(i);
+                    }
+                }
+                for name in &c.exempt_near {
+                    if let Some(i) = lexicon_ref(ctx, name, lex_index) {
+                        context.exempt_near.push(i);
+                    }
+                }
+                context.myth = policy(&c.myth, Policy::Exempt);
+                context.quoted = policy(&c.quoted, Policy::Exempt);
+                for (p, field) in [(&c.myth, "myth"), (&c.quoted, "quoted")] {
+                    if let Some(p) = p
+                        && p.value == Policy::Downgrade
+                    {
+                        ctx.error(
+                            p,
+                            format!("`{field}` can be `exempt` or `ignore`"),
+                            "not supported",
+                        );
+                    }
+                }
+                for (name, min) in &c.min_in_match {
+                    let named = S {
+                        value: name.clone(),
+                        referenced: min.referenced,
+                        defined: min.defined,
+                    };
+                    if let Some(i) = lexicon_ref(ctx, &named, lex_index) {
+                        if min.value == 0 {
+                            ctx.error(min, "`min_in_match` counts must be at least 1", "here");
+                        }
+                        context.min_in_match.push((i, min.value));
                     }
                 }
                 let needs = [
@@ -866,9 +1050,16 @@ fn compile_rule(
                 require_group: None,
                 min_distinct: 1,
                 describe: String::new(),
+                raw: RawMatcher::default(),
             };
             match &spec.when {
+                None if within == RequireScope::Metadata => {}
                 None => ctx.error(&spec.id, "a require rule needs `when`", "no `when`"),
+                Some(when) if within == RequireScope::Metadata => ctx.error(
+                    when,
+                    "`within: metadata` rules apply to every document with metadata; remove `when`",
+                    "not used",
+                ),
                 Some(when) => {
                     let w = &when.value;
                     for name in &w.all {
@@ -914,6 +1105,23 @@ fn compile_rule(
                         require.min_distinct = min.value.max(1);
                     }
                     require.describe = r.describe.value.clone();
+                    require.raw = RawMatcher {
+                        phrases: r
+                            .phrases
+                            .iter()
+                            .map(|p| normalise_phrase(&p.value).to_lowercase())
+                            .collect(),
+                        regexes: r
+                            .regex
+                            .iter()
+                            .filter(|re| regex::Regex::new(&re.value).is_ok())
+                            .map(|re| {
+                                let flags = if case_sensitive { "(?m)" } else { "(?mi)" };
+                                format!("{flags}{}", ascii_word_boundaries(&re.value))
+                            })
+                            .collect(),
+                        ..RawMatcher::default()
+                    };
                 }
             }
             RuleKind::Require(require)
@@ -1008,10 +1216,10 @@ fn compile_rule(
         summary: spec.summary.value.trim().to_string(),
         message: message?,
         label: spec.label.as_ref().map(|l| l.value.clone()),
-        help: spec.help.as_ref().map(|h| h.value.trim().to_string()),
-        note: spec.note.as_ref().map(|n| n.value.trim().to_string()),
+        help: help_text.map(|h| h.trim().to_string()),
+        note: note_text.map(|n| n.trim().to_string()),
         scope: spec.scope.iter().map(|s| s.value.clone()).collect(),
-        explain: spec.explain.value.trim().to_string(),
+        explain: explain_text.trim().to_string(),
         references: spec
             .references
             .iter()
@@ -1024,6 +1232,10 @@ fn compile_rule(
             builtin: ctx.file.builtin,
         },
         phrases: phrases_out,
+        facts: facts_used
+            .into_iter()
+            .filter_map(|name| facts.get(&name).map(|f| (name, f.clone())))
+            .collect(),
     })
 }
 
@@ -1088,5 +1300,127 @@ mod tests {
         };
         assert!(f("rules/lexicon/hedge.yaml").is_lexicon());
         assert!(!f("rules/safety/lexicon.yaml").is_lexicon());
+    }
+
+    fn file(path: &str, text: &str) -> RuleFile {
+        RuleFile {
+            path: path.into(),
+            text: Arc::from(text),
+            builtin: false,
+        }
+    }
+
+    const FACTS: &str = "as_of: \"2025-01-21\"\nfacts:\n  spravato_indications:\n    value: adult treatment-resistant depression\n    sources: [https://www.accessdata.fda.gov/x.pdf]\n";
+
+    fn rule_with(message: &str) -> String {
+        format!(
+            "id: regulatory.x\nseverity: error\nsummary: s\nmessage: \"{message}\"\nhelp: \"Say it is approved for {{fact.spravato_indications}}.\"\nphrases: [approved]\nexplain: why\n"
+        )
+    }
+
+    #[test]
+    fn facts_are_substituted_at_load_time() {
+        let set = load(&[
+            file("rules/facts.yaml", FACTS),
+            file(
+                "rules/regulatory/x.yaml",
+                &rule_with("“{match}”: Spravato is for {fact.spravato_indications}"),
+            ),
+        ])
+        .map_err(|e| e.iter().map(|e| e.message.clone()).collect::<Vec<_>>())
+        .unwrap();
+        let rule = set.rule("regulatory.x").unwrap();
+        assert_eq!(
+            rule.message.render(&[("match", "approved")]),
+            "“approved”: Spravato is for adult treatment-resistant depression"
+        );
+        assert_eq!(
+            rule.help.as_deref(),
+            Some("Say it is approved for adult treatment-resistant depression.")
+        );
+        assert_eq!(set.facts["spravato_indications"].as_of, "2025-01-21");
+        assert_eq!(rule.facts.len(), 1);
+        assert_eq!(rule.facts[0].0, "spravato_indications");
+        assert!(f_is_facts("rules/facts.yaml") && !f_is_facts("rules/safety/x.yaml"));
+    }
+
+    fn f_is_facts(path: &str) -> bool {
+        file(path, "").is_facts()
+    }
+
+    #[test]
+    fn unknown_fact_is_a_located_error() {
+        let errors = load(&[
+            file("rules/facts.yaml", FACTS),
+            file(
+                "rules/regulatory/x.yaml",
+                &rule_with("see {fact.spravato_indication}"),
+            ),
+        ])
+        .unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let e = &errors[0];
+        assert!(
+            e.message.contains("unknown fact `spravato_indication`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("did you mean `spravato_indications`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.location().contains("rules/regulatory/x.yaml:4:"),
+            "{}",
+            e.location()
+        );
+    }
+
+    #[test]
+    fn facts_need_a_date_and_sources() {
+        let errors = load(&[file(
+            "rules/facts.yaml",
+            "as_of: soon\nfacts:\n  x:\n    value: v\n    sources: []\n",
+        )])
+        .unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("as_of")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("no sources")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn metadata_rules_take_no_when() {
+        let rule = "id: transparency.x\nseverity: info\nkind: require\nwithin: metadata\nsummary: s\nmessage: \"{match}: {missing}\"\nrequire: {regex: ['^author:'], describe: no author}\nexplain: why\n";
+        let set = load(&[file("rules/transparency/x.yaml", rule)])
+            .map_err(|e| e.len())
+            .unwrap();
+        let lint = |text: &str| {
+            let source = SourceFile::new("t.md", text);
+            crate::engine::lint(&set, &source, crate::Format::Markdown)
+        };
+        let found = lint("---\ntitle: Ketamine\ndate: 2024-01-01\n---\n\nBody.\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "Ketamine: no author");
+        assert_eq!(found[0].span, 11..19);
+        assert!(lint("---\ntitle: Ketamine\nauthor: Dr A\n---\n\nBody.\n").is_empty());
+        assert!(lint("# No front matter\n\nBody.\n").is_empty());
+        let with_when = format!("{rule}when: {{all: [x]}}\n");
+        assert!(load(&[file("rules/transparency/x.yaml", &with_when)]).is_err());
+    }
+
+    #[test]
+    fn negated_classes_stay_unicode_so_the_regex_compiles() {
+        let ascii = ascii_word_boundaries(r"\bauthor:\s*\S+\W\D");
+        assert_eq!(ascii, r"(?-u:\b)author:(?-u:\s)*\S+\W\D");
+        assert!(regex::Regex::new(&ascii).is_ok());
+        let set = load(&[file(
+            "rules/transparency/x.yaml",
+            "id: transparency.x\nseverity: info\nsummary: s\nmessage: m\nregex: ['author:\\s*\\S']\nexplain: why\n",
+        )]);
+        assert!(set.is_ok());
     }
 }

@@ -176,6 +176,12 @@ pub struct Context {
     pub question: Policy,
     pub requires: Vec<LexIdx>,
     pub negation_window: usize,
+    pub myth: Policy,
+    pub quoted: Policy,
+    /// `(lexicon, minimum distinct terms inside the match)`.
+    pub min_in_match: Vec<(LexIdx, usize)>,
+    /// Lexicons that exempt the match when in this sentence or the next.
+    pub exempt_near: Vec<LexIdx>,
 }
 
 impl Default for Context {
@@ -187,6 +193,10 @@ impl Default for Context {
             question: Policy::Exempt,
             requires: Vec::new(),
             negation_window: 4,
+            myth: Policy::Exempt,
+            quoted: Policy::Exempt,
+            min_in_match: Vec::new(),
+            exempt_near: Vec::new(),
         }
     }
 }
@@ -218,6 +228,9 @@ pub struct Require {
     pub require_group: Option<GroupIdx>,
     pub min_distinct: usize,
     pub describe: String,
+    /// The `require` terms as a raw-text matcher (regexes multi-line), for
+    /// `within: front-matter`.
+    pub raw: RawMatcher,
 }
 
 #[derive(Debug, Clone)]
@@ -280,6 +293,8 @@ pub struct Rule {
     pub origin: Origin,
     /// Literal phrases (for `rules --export-phrases`).
     pub phrases: Vec<String>,
+    /// The facts (from a facts file) quoted in its texts, by name.
+    pub facts: Vec<(String, Fact)>,
 }
 
 impl Rule {
@@ -341,6 +356,16 @@ pub struct Special {
     pub negator: Option<LexIdx>,
     pub citation: Option<LexIdx>,
     pub pronoun: Option<LexIdx>,
+    pub authority: Option<LexIdx>,
+}
+
+/// A volatile fact from a facts file, quoted in rule texts as `{fact.NAME}`.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub value: String,
+    pub sources: Vec<String>,
+    /// When it was last checked (YYYY-MM-DD).
+    pub as_of: String,
 }
 
 /// Every loaded rule and lexicon, with the shared scanner.
@@ -350,6 +375,8 @@ pub struct RuleSet {
     pub lexicons: Vec<Lexicon>,
     pub scanner: Scanner,
     pub special: Special,
+    /// Facts by name (already substituted into the rules' texts).
+    pub facts: std::collections::BTreeMap<String, Fact>,
 }
 
 impl RuleSet {

@@ -58,6 +58,23 @@ pub struct ContextSpec {
     /// Words before the match that a negator may be (default 4).
     #[serde(default)]
     pub negation_window: Option<S<usize>>,
+    /// The match sits in a myth being rebutted ("Myth: …" up to "Fact: …",
+    /// "It is a myth that …"). Default `exempt`.
+    #[serde(default)]
+    pub myth: Option<S<Policy>>,
+    /// The match is inside a quotation attributed to a regulator, journal or
+    /// researcher (lexicon `authority`). Testimonials are not exempt.
+    /// Default `exempt`.
+    #[serde(default)]
+    pub quoted: Option<S<Policy>>,
+    /// Lexicons of which the match itself must contain at least this many
+    /// distinct terms (`{condition: 4}`: a list of four conditions).
+    #[serde(default)]
+    pub min_in_match: BTreeMap<String, S<usize>>,
+    /// Lexicons whose presence in the sentence or the next one exempts the
+    /// match ("well tolerated" followed by the side effects it has).
+    #[serde(default)]
+    pub exempt_near: Vec<S<String>>,
 }
 
 /// `when:` of a require rule: the sentences that trigger it.
@@ -95,10 +112,14 @@ pub struct RequireSpec {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum RequireScope {
     Document,
     Section,
+    /// The document's metadata (front matter fields, HTML meta tags) as
+    /// `key: value` lines: when a document has any, it must match `require`
+    /// (its `regex`es, multi-line, or `phrases`); `when` is not used.
+    Metadata,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -216,4 +237,27 @@ pub struct LexiconSpec {
     /// is no negation).
     #[serde(default)]
     pub unless: Vec<S<String>>,
+}
+
+/// The facts file (`facts.yaml`): volatile facts (approvals, indications,
+/// scheduling, crisis lines) that rule texts quote as `{fact.NAME}`, with
+/// the date they were checked and their sources.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsSpec {
+    /// When the facts were last checked against their sources (YYYY-MM-DD).
+    pub as_of: S<String>,
+    pub facts: BTreeMap<String, FactSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactSpec {
+    /// The text substituted for `{fact.NAME}`.
+    pub value: S<String>,
+    /// Canonical sources for the fact.
+    pub sources: Vec<S<String>>,
+    /// When this fact was last checked, if not the file's `as_of`.
+    #[serde(default)]
+    pub as_of: Option<S<String>>,
 }

@@ -1,0 +1,166 @@
+//! FAQ answers: "Is ketamine addictive? No." is a claim that ketamine is not
+//! addictive, although neither sentence says so on its own.
+//!
+//! A question (a sentence ending in `?` that opens with an auxiliary verb)
+//! followed by a bare answer ("No.", "Yes.", "No, it isn't.", "Absolutely
+//! not.") is read as one declarative sentence: the question's subject, the
+//! auxiliary, `not` when the answer is negative, and the rest of the
+//! question. That statement is checked like any sentence, and its findings
+//! are reported on the answer.
+
+use std::ops::Range;
+
+use crate::document::sentence::words;
+
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "does", "do", "did", "can", "could", "will", "would", "has",
+    "have", "should", "may",
+];
+const SUBJECT_WORDS: &[&str] = &[
+    "it", "this", "that", "they", "these", "those", "you", "i", "we", "there", "he", "she",
+];
+const ANSWER_OPENERS: &[&str] = &[
+    "yes",
+    "no",
+    "nope",
+    "absolutely",
+    "definitely",
+    "not",
+    "never",
+];
+const NEGATIVE_WORDS: &[&str] = &[
+    "no", "nope", "not", "never", "isn't", "aren't", "doesn't", "don't", "can't", "won't",
+    "wasn't", "didn't", "cannot",
+];
+/// An answer longer than this is a sentence in its own right.
+const MAX_ANSWER_WORDS: usize = 5;
+
+/// Whether `answer` is a bare yes/no answer, and if so whether it is
+/// negative.
+pub fn bare_answer(answer: &str) -> Option<bool> {
+    let ws: Vec<String> = words(answer)
+        .map(|r| answer[r].to_ascii_lowercase())
+        .collect();
+    let first = ws.first()?;
+    if !ANSWER_OPENERS.contains(&first.as_str()) || ws.len() > MAX_ANSWER_WORDS {
+        return None;
+    }
+    if first == "not" && ws.get(1).map(String::as_str) != Some("at") && ws.len() > 1 {
+        return None;
+    }
+    Some(ws.iter().any(|w| NEGATIVE_WORDS.contains(&w.as_str())))
+}
+
+/// The declarative reading of `question` answered with `negative`.
+/// `subject_end` gives, for an offset in `question`, the end of a treatment
+/// name starting there (so "Is ketamine therapy safe?" has the subject
+/// "ketamine therapy").
+pub fn declarative(
+    question: &str,
+    negative: bool,
+    subject_end: impl Fn(usize) -> Option<usize>,
+) -> Option<String> {
+    let q = question
+        .trim_end()
+        .trim_end_matches(['?', ' ', '*', '_', '"', ')']);
+    let mut ws = words(q).peekable();
+    // Skip an FAQ marker ("Q:", "Q1.").
+    let first = ws.peek()?.clone();
+    let first_word = q[first.clone()].to_ascii_lowercase();
+    let (aux_range, rest_start) = if first_word == "q"
+        || first_word.starts_with('q') && first_word[1..].chars().all(|c| c.is_ascii_digit())
+    {
+        ws.next();
+        let aux = ws.next()?;
+        (aux.clone(), aux.end)
+    } else {
+        let aux = ws.next()?;
+        (aux.clone(), aux.end)
+    };
+    let aux = q[aux_range.clone()].to_ascii_lowercase();
+    if !AUXILIARIES.contains(&aux.as_str()) {
+        return None;
+    }
+    let rest = q[rest_start..].trim_start();
+    let rest_at = q.len() - rest.len();
+    if rest.is_empty() {
+        return None;
+    }
+    let subject: Range<usize> = match subject_end(rest_at) {
+        Some(end) if end > rest_at => rest_at..end,
+        _ => {
+            let w = words(rest).next()?;
+            let word = rest[w.clone()].to_ascii_lowercase();
+            if !SUBJECT_WORDS.contains(&word.as_str()) && w.end >= rest.len() {
+                return None;
+            }
+            rest_at + w.start..rest_at + w.end
+        }
+    };
+    let predicate = q[subject.end..].trim();
+    if predicate.is_empty() {
+        return None;
+    }
+    let not = if negative { " not" } else { "" };
+    Some(format!("{} {aux}{not} {predicate}.", &q[subject]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(q: &str, a: &str, treatment: &str) -> Option<String> {
+        let negative = bare_answer(a)?;
+        declarative(q, negative, |at| {
+            q[at..]
+                .to_ascii_lowercase()
+                .starts_with(treatment)
+                .then_some(at + treatment.len())
+        })
+    }
+
+    #[test]
+    fn bare_answers() {
+        assert_eq!(bare_answer("No."), Some(true));
+        assert_eq!(bare_answer("Yes!"), Some(false));
+        assert_eq!(bare_answer("No, it isn't."), Some(true));
+        assert_eq!(bare_answer("Absolutely not."), Some(true));
+        assert_eq!(bare_answer("Not at all."), Some(true));
+        assert_eq!(bare_answer("Yes, absolutely."), Some(false));
+        assert_eq!(bare_answer("Not everyone responds."), None);
+        assert_eq!(
+            bare_answer("No, but it can be misused outside a clinic."),
+            None
+        );
+        assert_eq!(bare_answer("Ketamine is a dissociative anaesthetic."), None);
+    }
+
+    #[test]
+    fn questions_become_statements() {
+        assert_eq!(
+            read("Is ketamine addictive?", "No.", "ketamine").as_deref(),
+            Some("ketamine is not addictive.")
+        );
+        assert_eq!(
+            read("Is ketamine therapy safe?", "Yes.", "ketamine therapy").as_deref(),
+            Some("ketamine therapy is safe.")
+        );
+        assert_eq!(
+            read("Does TMS have side effects?", "No.", "tms").as_deref(),
+            Some("TMS does not have side effects.")
+        );
+        assert_eq!(
+            read("Is it FDA-approved for depression?", "Yes.", "ketamine").as_deref(),
+            Some("it is FDA-approved for depression.")
+        );
+        assert_eq!(
+            read("Q: Can you get addicted to ketamine?", "No.", "ketamine").as_deref(),
+            Some("you can not get addicted to ketamine.")
+        );
+        assert_eq!(read("What is ketamine?", "No.", "ketamine"), None);
+        assert_eq!(
+            read("Is ketamine addictive?", "It can be.", "ketamine"),
+            None
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! The context policies of the default pack, end to end: pronoun subjects,
+//! list items, FAQ answers, myth/fact layouts, quotations, "safe" about a
+//! setting, hedges, negation and citations.
+
+fn rules() -> claimlint::RuleSet {
+    claimlint::default_rules().unwrap_or_else(|_| panic!("the built-in pack loads"))
+}
+
+/// Rule ids fired on `text` (as Markdown), with the text each covers.
+fn fired(rules: &claimlint::RuleSet, text: &str) -> Vec<(String, String)> {
+    claimlint::lint_text(rules, "t.md", text)
+        .into_iter()
+        .map(|d| (d.rule.to_string(), text[d.span.clone()].to_string()))
+        .collect()
+}
+
+fn has(rules: &claimlint::RuleSet, text: &str, rule: &str) -> bool {
+    fired(rules, text).iter().any(|(r, _)| r == rule)
+}
+
+#[test]
+fn bare_faq_answers_are_read_with_their_question() {
+    let rules = rules();
+    let text = "## Is ketamine addictive?\n\nNo.\n";
+    let found = fired(&rules, text);
+    assert!(
+        found
+            .iter()
+            .any(|(r, t)| r == "safety.not-addictive" && t == "No."),
+        "{found:?}"
+    );
+    let d = claimlint::lint_text(&rules, "t.md", text)
+        .into_iter()
+        .find(|d| &*d.rule == "safety.not-addictive")
+        .unwrap();
+    assert!(d.notes.iter().any(|n| n.contains("Is ketamine addictive?")));
+    // The question alone, or an answer that says more, is not read this way.
+    assert!(!has(
+        &rules,
+        "## Is ketamine addictive?\n",
+        "safety.not-addictive"
+    ));
+    assert!(!has(
+        &rules,
+        "## Is ketamine addictive?\n\nIt can be misused, so we screen every patient.\n",
+        "safety.not-addictive"
+    ));
+    assert!(has(
+        &rules,
+        "## Does TMS have side effects?\n\nNo, it doesn't.\n",
+        "safety.no-side-effects"
+    ));
+}
+
+#[test]
+fn yes_answers_take_the_question_terms() {
+    let rules = rules();
+    assert!(has(
+        &rules,
+        "### Is ketamine FDA-approved for depression?\n\nYes, ketamine has been FDA-approved since 1970.\n",
+        "regulatory.ketamine-fda-approved"
+    ));
+    assert!(!has(
+        &rules,
+        "### Is ketamine FDA-approved for depression?\n\nKetamine has been FDA-approved as an anesthetic since 1970.\n",
+        "regulatory.ketamine-fda-approved"
+    ));
+}
+
+#[test]
+fn myth_lines_are_exempt_fact_lines_are_checked() {
+    let rules = rules();
+    assert!(!has(
+        &rules,
+        "**Myth:** Ketamine cures depression.\n\n**Fact:** Ketamine is not a cure.\n",
+        "cure.cure-claim"
+    ));
+    assert!(has(
+        &rules,
+        "**Myth:** Ketamine is dangerous.\n\n**Fact:** Ketamine cures depression.\n",
+        "cure.cure-claim"
+    ));
+    assert!(has(
+        &rules,
+        "Myth: ketamine is dangerous. Fact: ketamine cures depression.\n",
+        "cure.cure-claim"
+    ));
+}
+
+#[test]
+fn quotations_from_authorities_are_exempt_testimonials_are_not() {
+    let rules = rules();
+    assert!(has(
+        &rules,
+        "\"Ketamine cured my depression,\" one patient told us.\n",
+        "cure.cure-claim"
+    ));
+    assert!(!has(
+        &rules,
+        "The FDA warned about ads claiming that \"ketamine cures depression\".\n",
+        "cure.cure-claim"
+    ));
+    assert!(!has(
+        &rules,
+        "The FDA's warning quotes one ad:\n\n> Ketamine cures depression.\n",
+        "cure.cure-claim"
+    ));
+}
+
+#[test]
+fn safe_about_a_setting_is_not_safe_about_the_drug() {
+    let rules = rules();
+    let setting = "Ketamine is given in a safe, calm room with a nurse present.\n";
+    assert!(
+        fired(&rules, setting)
+            .iter()
+            .all(|(r, _)| !r.starts_with("safety."))
+    );
+    assert!(has(
+        &rules,
+        "Ketamine is given by our nurses. It is completely safe.\n",
+        "safety.absolute-safe"
+    ));
+}
+
+#[test]
+fn a_named_risk_nearby_exempts_a_bare_safety_statement_a_denied_one_does_not() {
+    let rules = rules();
+    assert!(!has(
+        &rules,
+        "Ketamine is generally safe. It can raise blood pressure and cause nausea.\n",
+        "safety.bare-safe-claim"
+    ));
+    assert!(has(
+        &rules,
+        "Stem cells carry no risk of rejection. Children can receive the treatment safely.\n",
+        "safety.bare-safe-claim"
+    ));
+}
+
+#[test]
+fn list_items_take_the_subject_of_their_lead_in() {
+    let rules = rules();
+    let text = "Our NAD+ infusions:\n\n- repair damaged DNA\n- reverse cellular aging\n";
+    let found = fired(&rules, text);
+    assert!(
+        found
+            .iter()
+            .filter(|(r, _)| r == "mechanism.tissue-regeneration")
+            .count()
+            == 2,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_hedge_after_a_relative_clause_does_not_hedge_the_main_claim() {
+    let rules = rules();
+    assert!(has(
+        &rules,
+        "Psilocybin rewires the brain, which may explain its effects.\n",
+        "mechanism.rewire-reset"
+    ));
+    assert!(!has(
+        &rules,
+        "Psilocybin may rewire some brain networks.\n",
+        "mechanism.rewire-reset"
+    ));
+}
+
+#[test]
+fn only_evidence_grade_links_are_citations() {
+    let rules = rules();
+    let claim = "Studies show that ketamine relieves depression";
+    for (link, cited) in [
+        ("https://pubmed.ncbi.nlm.nih.gov/37224232/", true),
+        ("https://www.nejm.org/doi/full/10.1056/NEJMoa2302399", true),
+        ("https://ourketamineclinic.com/research", false),
+        ("https://fda.gov.ourclinic.com/approved", false),
+    ] {
+        let text = format!("{claim} ([source]({link})).\n");
+        assert_eq!(
+            !has(&rules, &text, "evidence.vague-authority"),
+            cited,
+            "{link}"
+        );
+    }
+}
+
+#[test]
+fn negation_polarity_is_per_rule() {
+    let rules = rules();
+    // The negation is the claim.
+    assert!(has(
+        &rules,
+        "Ketamine is not addictive.\n",
+        "safety.not-addictive"
+    ));
+    // The negation removes the claim.
+    assert!(!has(
+        &rules,
+        "Ketamine is not a cure for depression.\n",
+        "cure.cure-claim"
+    ));
+    assert!(!has(
+        &rules,
+        "Ketamine is not FDA-approved for depression.\n",
+        "regulatory.ketamine-fda-approved"
+    ));
+}
+
+#[test]
+fn hedges_downgrade_error_claims_and_exempt_soft_ones() {
+    let rules = rules();
+    let found = claimlint::lint_text(&rules, "t.md", "Ketamine may cure depression.\n");
+    let cure = found
+        .iter()
+        .find(|d| &*d.rule == "cure.cure-claim")
+        .unwrap();
+    assert_eq!(cure.severity, claimlint::Severity::Warning);
+    assert!(!has(
+        &rules,
+        "TMS may work faster than antidepressants for some patients.\n",
+        "absolute.comparative-superiority"
+    ));
+}
+
+#[test]
+fn a_heading_repeating_the_front_matter_title_is_not_a_duplicate() {
+    let rules = rules();
+    let title = "Ketamine for depression: the questions we hear every single week";
+    let text = format!(
+        "---\ntitle: {title}\nauthor: Jane Doe, MD\ndate: 2025-01-01\n---\n\n# {title}\n\nKetamine may help some people.\n"
+    );
+    assert!(!has(&rules, &text, "integrity.duplicate-paragraph"));
+    let pasted =
+        "Ketamine therapy at our clinic involves a series of six infusions over two weeks.";
+    let twice = format!("{pasted}\n\n{pasted}\n");
+    assert!(has(&rules, &twice, "integrity.duplicate-paragraph"));
+}
+
+#[test]
+fn transparency_rules_read_html_meta_tags() {
+    let rules = rules();
+    let page = |head: &str| {
+        format!(
+            "<html><head><title>Ketamine for depression</title>{head}</head><body><p>Ketamine may help some people.</p></body></html>"
+        )
+    };
+    let fired_html = |text: &str| -> Vec<String> {
+        claimlint::lint_text(&rules, "t.html", text)
+            .into_iter()
+            .map(|d| d.rule.to_string())
+            .collect()
+    };
+    let bare = fired_html(&page(""));
+    assert!(
+        bare.iter().any(|r| r == "transparency.no-author"),
+        "{bare:?}"
+    );
+    let signed = fired_html(&page(
+        r#"<meta name="author" content="Jane Doe, MD"><meta property="article:published_time" content="2025-01-01">"#,
+    ));
+    assert!(
+        signed.iter().all(|r| !r.starts_with("transparency.")),
+        "{signed:?}"
+    );
+}
+
+#[test]
+fn entries_under_a_references_heading_are_not_claims() {
+    let rules = rules();
+    let text = "Ketamine may help some people [1].\n\n## References\n\n1. Smith J. Ketamine is completely safe and cures depression in mice. J Psych. 2020.\n";
+    let found = fired(&rules, text);
+    assert!(
+        found
+            .iter()
+            .all(|(r, _)| !r.starts_with("safety.") && !r.starts_with("cure.")),
+        "{found:?}"
+    );
+    // The same sentence in the body is flagged.
+    assert!(has(
+        &rules,
+        "Ketamine is completely safe.\n",
+        "safety.absolute-safe"
+    ));
+}
