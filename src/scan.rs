@@ -29,6 +29,9 @@ pub enum Owner {
     LexiconUnless(LexIdx),
     /// An inline term group of a require rule.
     Group(GroupIdx),
+    /// A required literal of regex `n`: the regex runs only on segments
+    /// where one of its gate literals occurs.
+    Gate(usize),
 }
 
 impl Owner {
@@ -52,7 +55,8 @@ pub struct Hit {
 struct Literal {
     /// Normalised phrase as written (for case-sensitive owners).
     text: String,
-    owners: Vec<(Owner, bool)>,
+    /// (owner, case-sensitive, needs word boundaries).
+    owners: Vec<(Owner, bool, bool)>,
 }
 
 /// Normalises a phrase the way segment text is normalised: whitespace runs
@@ -98,6 +102,136 @@ pub fn word_bounded(text: &str, range: Range<usize>, pattern: &str) -> bool {
     true
 }
 
+/// Literals one of which every match of `source` must contain (its prefixes
+/// or its suffixes, whichever set has the longer shortest literal), lower
+/// case; `None` when there is no small set of rare ASCII literals. `source`
+/// is a final rule regex (`(?i:…)` for case-insensitive rules): literals are
+/// taken from the case-sensitive body and matched ASCII case-insensitively,
+/// which keeps the set small and never misses an ASCII match.
+fn gate_literals(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let body = source
+        .strip_prefix("(?i:")
+        .and_then(|b| b.strip_suffix(')'))
+        .filter(|b| regex_syntax::Parser::new().parse(b).is_ok())
+        .unwrap_or(source);
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(body)
+        .ok()?;
+    let mut best: Option<Vec<String>> = None;
+    'kinds: for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut extractor = Extractor::new();
+        extractor
+            .kind(kind)
+            .limit_class(4)
+            .limit_repeat(4)
+            .limit_literal_len(40)
+            .limit_total(256);
+        let seq = extractor.extract(&hir);
+        let Some(literals) = seq.literals() else {
+            continue;
+        };
+        if literals.is_empty() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(literals.len());
+        for literal in literals {
+            let Ok(text) = std::str::from_utf8(literal.as_bytes()) else {
+                continue 'kinds;
+            };
+            let lower = text.to_ascii_lowercase();
+            // A gate must be rare enough to skip most text: at least four
+            // bytes, ASCII, and not a common word.
+            if lower.len() < 4 || !lower.is_ascii() || COMMON.contains(&lower.trim()) {
+                continue 'kinds;
+            }
+            out.push(lower);
+        }
+        out.sort();
+        out.dedup();
+        let shortest = |v: &[String]| v.iter().map(String::len).min().unwrap_or(0);
+        if best.as_deref().is_none_or(|b| shortest(&out) > shortest(b)) {
+            best = Some(out);
+        }
+    }
+    best
+}
+
+/// Words too common in prose to gate a regex on.
+const COMMON: &[&str] = &[
+    "does",
+    "with",
+    "your",
+    "have",
+    "that",
+    "this",
+    "from",
+    "will",
+    "more",
+    "most",
+    "some",
+    "they",
+    "them",
+    "than",
+    "then",
+    "into",
+    "also",
+    "each",
+    "such",
+    "only",
+    "just",
+    "very",
+    "been",
+    "were",
+    "what",
+    "when",
+    "which",
+    "there",
+    "their",
+    "about",
+    "other",
+    "after",
+    "before",
+    "these",
+    "those",
+    "many",
+    "much",
+    "make",
+    "makes",
+    "made",
+    "like",
+    "over",
+    "even",
+    "ever",
+    "every",
+    "first",
+    "well",
+    "help",
+    "helps",
+    "work",
+    "works",
+    "used",
+    "using",
+    "patients",
+    "people",
+    "treatment",
+    "therapy",
+    "ketamine",
+    "health",
+    "mental",
+    "can't",
+    "don't",
+    "isn't",
+    "doesn't",
+    "would",
+    "could",
+    "should",
+    "being",
+    "because",
+    "where",
+];
+
 /// Collects patterns before building the automaton and the regex set.
 #[derive(Debug, Default)]
 pub struct ScannerBuilder {
@@ -105,6 +239,9 @@ pub struct ScannerBuilder {
     literals: Vec<Literal>,
     regex_index: HashMap<String, usize>,
     regexes: Vec<(String, Vec<Owner>)>,
+    /// Per regex: whether it comes only from the built-in pack (whose
+    /// regexes the test suite compiles; others are compiled at load time).
+    builtin: Vec<bool>,
 }
 
 impl ScannerBuilder {
@@ -119,7 +256,22 @@ impl ScannerBuilder {
             });
             self.literals.len() - 1
         });
-        let entry = (owner, case_sensitive);
+        let entry = (owner, case_sensitive, true);
+        if !self.literals[index].owners.contains(&entry) {
+            self.literals[index].owners.push(entry);
+        }
+    }
+
+    fn add_gate(&mut self, regex: usize, literal: &str) {
+        let key = literal.to_ascii_lowercase();
+        let index = *self.literal_index.entry(key.clone()).or_insert_with(|| {
+            self.literals.push(Literal {
+                text: key,
+                owners: Vec::new(),
+            });
+            self.literals.len() - 1
+        });
+        let entry = (Owner::Gate(regex), false, false);
         if !self.literals[index].owners.contains(&entry) {
             self.literals[index].owners.push(entry);
         }
@@ -127,17 +279,43 @@ impl ScannerBuilder {
 
     /// Adds a regex given as its final source (flags included); the caller
     /// has checked that it compiles.
-    pub fn add_regex(&mut self, owner: Owner, source: String) {
+    pub fn add_regex(&mut self, owner: Owner, source: String, builtin: bool) {
         let index = *self.regex_index.entry(source.clone()).or_insert_with(|| {
             self.regexes.push((source, Vec::new()));
+            self.builtin.push(true);
             self.regexes.len() - 1
         });
+        self.builtin[index] &= builtin;
         if !self.regexes[index].1.contains(&owner) {
             self.regexes[index].1.push(owner);
         }
     }
 
-    pub fn build(self) -> Result<Scanner, String> {
+    pub fn build(mut self) -> Result<Scanner, String> {
+        // Regexes with rare required literals are gated by the automaton;
+        // the rest go into the regex set.
+        let mut ungated = Vec::new();
+        for i in 0..self.regexes.len() {
+            match gate_literals(&self.regexes[i].0) {
+                Some(literals) => {
+                    // A gated regex is compiled on first use; one that is
+                    // not from the built-in pack is checked now, so a regex
+                    // over the size limit is an error at load time.
+                    if !self.builtin[i] {
+                        regex::RegexBuilder::new(&self.regexes[i].0)
+                            .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+                            .build()
+                            .map_err(|_| {
+                                format!("regex is too large to compile: {}", self.regexes[i].0)
+                            })?;
+                    }
+                    for literal in literals {
+                        self.add_gate(i, &literal);
+                    }
+                }
+                None => ungated.push(i),
+            }
+        }
         let ac = if self.literals.is_empty() {
             None
         } else {
@@ -153,7 +331,7 @@ impl ScannerBuilder {
         let (set, regexes) = if self.regexes.is_empty() {
             (None, Vec::new())
         } else {
-            let set = RegexSetBuilder::new(self.regexes.iter().map(|(s, _)| s))
+            let set = RegexSetBuilder::new(ungated.iter().map(|&i| &self.regexes[i].0))
                 .size_limit(64 << 20)
                 .dfa_size_limit(64 << 20)
                 .build()
@@ -185,6 +363,7 @@ impl ScannerBuilder {
             ac,
             literals: self.literals,
             set,
+            set_members: ungated,
             regexes,
         })
     }
@@ -218,7 +397,10 @@ impl LazyRegex {
 pub struct Scanner {
     ac: Option<AhoCorasick>,
     literals: Vec<Literal>,
+    /// The regexes without rare required literals (`set_members[i]` is the
+    /// index in `regexes` of the set's pattern `i`).
     set: Option<RegexSet>,
+    set_members: Vec<usize>,
     regexes: Vec<LazyRegex>,
 }
 
@@ -226,14 +408,25 @@ impl Scanner {
     /// Every hit in `text`, sorted by start, longest first.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
+        // Regexes to run on this text: gated ones whose literal occurs, and
+        // those the set reports.
+        let mut run: Vec<usize> = Vec::new();
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let literal = &self.literals[m.pattern().as_usize()];
                 let range = m.range();
-                if !word_bounded(text, range.clone(), &literal.text) {
-                    continue;
-                }
-                for &(owner, case_sensitive) in &literal.owners {
+                let mut bounded = None;
+                for &(owner, case_sensitive, needs_bounds) in &literal.owners {
+                    if let Owner::Gate(regex) = owner {
+                        run.push(regex);
+                        continue;
+                    }
+                    if needs_bounds
+                        && !*bounded
+                            .get_or_insert_with(|| word_bounded(text, range.clone(), &literal.text))
+                    {
+                        continue;
+                    }
                     if case_sensitive && text[range.clone()] != literal.text {
                         continue;
                     }
@@ -244,20 +437,25 @@ impl Scanner {
                 }
             }
         }
-        if let Some(set) = &self.set {
-            for index in set.matches(text).iter() {
-                let lazy = &self.regexes[index];
-                let Some(regex) = lazy.get() else { continue };
-                for m in regex.find_iter(text) {
-                    if m.is_empty() {
-                        continue;
-                    }
-                    for &owner in &lazy.owners {
-                        hits.push(Hit {
-                            owner,
-                            range: m.range(),
-                        });
-                    }
+        if let Some(set) = &self.set
+            && !self.set_members.is_empty()
+        {
+            run.extend(set.matches(text).iter().map(|i| self.set_members[i]));
+        }
+        run.sort_unstable();
+        run.dedup();
+        for index in run {
+            let lazy = &self.regexes[index];
+            let Some(regex) = lazy.get() else { continue };
+            for m in regex.find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                for &owner in &lazy.owners {
+                    hits.push(Hit {
+                        owner,
+                        range: m.range(),
+                    });
                 }
             }
         }
@@ -272,13 +470,32 @@ impl Scanner {
         hits
     }
 
+    /// Compiles every regex now and returns the sources that do not
+    /// compile. The test suite runs this on the built-in pack, whose gated
+    /// regexes are otherwise compiled on first use.
+    pub fn compile_all(&self) -> Vec<String> {
+        self.regexes
+            .iter()
+            .filter(|r| r.get().is_none())
+            .map(|r| r.source.clone())
+            .collect()
+    }
+
+    /// How many regexes are gated by literals and how many run as a set.
+    pub fn regex_counts(&self) -> (usize, usize) {
+        (
+            self.regexes.len() - self.set_members.len(),
+            self.set_members.len(),
+        )
+    }
+
     /// Renumbers rule owners after rules were removed (`map[old] = new`).
     pub fn remap_rules(&mut self, map: &[Option<RuleIdx>]) {
         for literal in &mut self.literals {
             literal.owners = literal
                 .owners
                 .iter()
-                .filter_map(|&(o, cs)| o.remap(map).map(|o| (o, cs)))
+                .filter_map(|&(o, cs, b)| o.remap(map).map(|o| (o, cs, b)))
                 .collect();
         }
         for lazy in &mut self.regexes {
@@ -302,7 +519,11 @@ mod tests {
         b.add_phrase(Owner::Trigger(0), "best  treatment", false);
         b.add_phrase(Owner::Lexicon(1), "treatment", false);
         b.add_phrase(Owner::Trigger(2), "#1", false);
-        b.add_regex(Owner::Trigger(3), r"(?i:(?-u:\b)cures?(?-u:\b))".into());
+        b.add_regex(
+            Owner::Trigger(3),
+            r"(?i:(?-u:\b)cures?(?-u:\b))".into(),
+            false,
+        );
         let s = b.build().unwrap();
         let hits = s.scan("The BEST treatment cures; our #1 pretreatment");
         let got: Vec<(Owner, Range<usize>)> =

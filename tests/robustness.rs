@@ -334,3 +334,44 @@ fn a_killed_fix_leaves_the_original_or_the_fixed_file() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
     assert!(saw_original || saw_fixed);
 }
+
+/// A file the user may not read is reported by path; the other files are
+/// still linted; the exit status is 2. (As root, the linter is run as an
+/// unprivileged user so the permission applies.)
+#[test]
+fn unreadable_files_are_reported_by_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(d.join("locked.md"), "Ketamine cures depression.\n").unwrap();
+    std::fs::write(d.join("open.md"), "Ketamine cures depression.\n").unwrap();
+    std::fs::set_permissions(d.join("locked.md"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(d.join("open.md"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("claimlint");
+    let is_root = StdCommand::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let mut cmd = if is_root {
+        // The binary and the temporary folder are readable by everyone.
+        let mut c = StdCommand::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        StdCommand::new(&bin)
+    };
+    let out = cmd
+        .args(["--format", "json"])
+        .arg(d)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("locked.md: permission denied"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["summary"]["files"], 1);
+}

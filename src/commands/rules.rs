@@ -88,13 +88,17 @@ pub fn list(
                 )?;
             }
             let (literals, regexes) = rules.scanner.pattern_counts();
+            let (gated, in_set) = rules.scanner.regex_counts();
             writeln!(
                 out,
-                "\n{} rules, {} lexicons ({} phrases and {} regexes in one scan)",
+                "\n{} rules, {} lexicons ({} phrases and {} regexes in one scan: {} regexes \
+                 run only where their literals occur, {} in the regex set)",
                 rules.rules.len(),
                 rules.lexicons.len(),
                 literals,
-                regexes
+                regexes,
+                gated,
+                in_set
             )?;
         }
     }

@@ -624,7 +624,7 @@ fn compile_lexicons(
         for source in &spec.regex {
             if let Some(final_source) = check_regex(&mut ctx, source, spec.case_sensitive) {
                 for &owner in &reports_to[i] {
-                    builder.add_regex(Owner::Lexicon(owner), final_source.clone());
+                    builder.add_regex(Owner::Lexicon(owner), final_source.clone(), file.builtin);
                 }
                 raw.regexes.push(final_source.clone());
             }
@@ -917,7 +917,7 @@ fn compile_rule(
             }
             for source in &spec.regex {
                 if let Some(final_source) = check_regex(ctx, source, case_sensitive) {
-                    builder.add_regex(Owner::Trigger(index), final_source);
+                    builder.add_regex(Owner::Trigger(index), final_source, ctx.file.builtin);
                 }
             }
             let unless = compile_regexes(ctx, &spec.unless, case_sensitive);
@@ -1271,7 +1271,7 @@ fn add_group(
     }
     for source in regexes {
         if let Some(final_source) = check_regex(ctx, source, case_sensitive) {
-            builder.add_regex(Owner::Group(group), final_source);
+            builder.add_regex(Owner::Group(group), final_source, ctx.file.builtin);
         }
     }
     Some(group)
