@@ -355,10 +355,14 @@ fn unreadable_files_are_reported_by_path() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
     let mut cmd = if is_root {
-        // The binary and the temporary folder are readable by everyone.
+        // Run a copy of the binary from the temporary folder, which an
+        // unprivileged user can reach wherever the checkout lives.
+        let copy = d.join("claimlint-copy");
+        std::fs::copy(&bin, &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = StdCommand::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
+            .arg(&copy);
         c
     } else {
         StdCommand::new(&bin)
