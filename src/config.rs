@@ -19,12 +19,13 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::yaml::span_of;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::LocatedError;
 use crate::render::OutputFormat;
 use crate::rule::RuleSet;
 use crate::rule::compile::did_you_mean;
-use crate::source::SourceFile;
 use crate::walk::{display_path, io_message};
 
 /// File names looked for, in order, in each folder.
@@ -185,13 +186,6 @@ pub struct Config {
     pub require_reason: Option<bool>,
 }
 
-fn span_of<T>(s: &Spanned<T>) -> Option<Range<usize>> {
-    let span = s.referenced.span();
-    let start = usize::try_from(span.byte_offset()?).ok()?;
-    let len = usize::try_from(span.byte_len()?).ok()?;
-    Some(start..start + len)
-}
-
 /// Parses YAML into `T`, turning a serde error into a located one.
 fn parse_yaml<T: serde::de::DeserializeOwned + Default>(
     path: &str,
@@ -205,41 +199,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned + Default>(
     if !has_content {
         return Ok(T::default());
     }
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
-        let mut message = e.to_string();
-        if let Some(i) = message.rfind(" at line ") {
-            message.truncate(i);
-        }
-        let span = e.location().and_then(|loc| {
-            if loc.line() == 0 {
-                return None;
-            }
-            let source = SourceFile::new("", text.to_string());
-            let offset = source.offset_of(loc.line() as usize, loc.column() as usize);
-            let rest = &source.text()[offset..];
-            let word = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                .unwrap_or(rest.len());
-            let end = if word > 0 {
-                offset + word
-            } else {
-                rest.chars()
-                    .next()
-                    .map_or(offset, |c| offset + c.len_utf8())
-            };
-            Some(offset..end)
-        });
-        let label = if message.starts_with("unknown field") {
-            "unknown key"
-        } else {
-            "here"
-        };
-        LocatedError::new(path, format!("invalid configuration: {message}"))
-            .in_text(text.clone(), span)
-            .label(label)
-    })
+    crate::yaml::parse(path, text, "configuration", "unknown key")
 }
 
 /// Compiles globs relative to a configuration folder. A pattern without a

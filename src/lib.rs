@@ -34,6 +34,7 @@ pub mod scan;
 pub mod source;
 pub mod suppress;
 pub mod walk;
+pub mod yaml;
 
 use std::io::Write;
 

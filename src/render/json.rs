@@ -74,6 +74,19 @@ struct Summary {
     fixes_applied: Option<usize>,
 }
 
+impl Summary {
+    fn new(counts: &Counts, files: usize, extra: SummaryExtra) -> Self {
+        Self {
+            files,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            baseline: extra.baseline,
+            fixes_applied: extra.fixes_applied,
+        }
+    }
+}
+
 /// `summary.baseline` (only with `--baseline`): findings hidden because the
 /// baseline has them, and baseline entries no longer found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -112,14 +125,7 @@ pub fn render_with(
     let report = Report {
         version: 1,
         diagnostics,
-        summary: Summary {
-            files,
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            baseline: extra.baseline,
-            fixes_applied: extra.fixes_applied,
-        },
+        summary: Summary::new(counts, files, extra),
     };
     let mut out = serde_json::to_string_pretty(&report)
         .unwrap_or_else(|e| format!("{{\"version\": 1, \"error\": {:?}}}", e.to_string()));
@@ -178,14 +184,7 @@ impl Stream {
         } else {
             out.write_all(b"\n  ],\n")?;
         }
-        let summary = Summary {
-            files,
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            baseline: extra.baseline,
-            fixes_applied: extra.fixes_applied,
-        };
+        let summary = Summary::new(counts, files, extra);
         let text = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)?;
         out.write_all(b"  \"summary\": ")?;
         // The summary's own lines are indented by two more spaces.

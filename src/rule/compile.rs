@@ -11,6 +11,8 @@ use regex::RegexBuilder;
 
 use serde_saphyr::Spanned;
 
+use crate::yaml::span_of;
+
 use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
 use super::{
     Context, Examples, Fact, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
@@ -189,13 +191,6 @@ pub fn builtin_files() -> Vec<RuleFile> {
         .collect()
 }
 
-fn span_of<T>(s: &Spanned<T>) -> Option<Range<usize>> {
-    let span = s.referenced.span();
-    let start = usize::try_from(span.byte_offset()?).ok()?;
-    let len = usize::try_from(span.byte_len()?).ok()?;
-    Some(start..start + len)
-}
-
 struct Ctx<'a> {
     file: &'a RuleFile,
     errors: &'a mut Vec<LocatedError>,
@@ -228,41 +223,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
             ),
         ));
     }
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(&file.text, options).map_err(|e| {
-        let mut message = e.to_string();
-        if let Some(i) = message.rfind(" at line ") {
-            message.truncate(i);
-        }
-        let span = e.location().and_then(|loc| {
-            if loc.line() == 0 {
-                return None;
-            }
-            let source = SourceFile::new("", file.text.to_string());
-            let offset = source.offset_of(loc.line() as usize, loc.column() as usize);
-            let rest = &source.text()[offset..];
-            let word = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                .unwrap_or(rest.len());
-            let end = if word > 0 {
-                offset + word
-            } else {
-                rest.chars()
-                    .next()
-                    .map_or(offset, |c| offset + c.len_utf8())
-            };
-            Some(offset..end)
-        });
-        let label = if message.starts_with("unknown field") {
-            "unknown field"
-        } else {
-            "here"
-        };
-        LocatedError::new(&file.path, format!("invalid rule file: {message}"))
-            .in_text(file.text.clone(), span)
-            .label(label)
-    })
+    crate::yaml::parse(&file.path, &file.text, "rule file", "unknown field")
 }
 
 /// Rewrites `\b`, `\B`, `\w`, `\d` and `\s` outside character classes to
