@@ -79,7 +79,10 @@ fn negated_term(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
         return false;
     };
     let text = &a.doc.segments[seg].text;
-    a.lex[seg][neg].iter().any(|n| {
+    // Negators ending before the term, nearest first; three words back at most.
+    let hits = &a.lex[seg][neg];
+    let before = hits.partition_point(|n| n.start < range.start);
+    hits[..before].iter().rev().take(8).any(|n| {
         n.end <= range.start && {
             let between = &text[n.end..range.start];
             !breaks_clause(between) && words(between).count() < 3
