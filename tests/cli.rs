@@ -277,6 +277,16 @@ fn rule_loading_errors_point_into_the_yaml() {
     insta::assert_snapshot!("rule_error_duplicate-id", stderr);
 }
 
+/// The rule ids of a JSON report's diagnostics, in order.
+fn fired(value: &Value) -> Vec<&str> {
+    value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn extra_rules_and_no_default_rules() {
     let house = "tests/fixtures/good-rules/house-style.yaml";
@@ -293,12 +303,7 @@ fn extra_rules_and_no_default_rules() {
         .output()
         .unwrap();
     let value: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = value["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = fired(&value);
     assert_eq!(rules, ["house.clinic-name"]);
     assert_eq!(value["diagnostics"][0]["suggestion"], "BrightPath");
     // With the default pack, both.
@@ -308,12 +313,7 @@ fn extra_rules_and_no_default_rules() {
         .output()
         .unwrap();
     let value: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = value["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = fired(&value);
     assert!(rules.contains(&"house.clinic-name") && rules.contains(&"cure.cure-claim"));
 }
 

@@ -54,18 +54,7 @@ fn markdown_lints_prose_and_skips_code_html_and_urls() {
     let found = lint(path);
     check_spans(path, &found);
     let text = std::fs::read_to_string(root().join(path)).unwrap();
-    let rules_at = |needle: &str| -> Vec<String> {
-        let at = text.find(needle).unwrap();
-        found
-            .iter()
-            .filter(|d| {
-                let s = d["start"].as_u64().unwrap() as usize;
-                let e = d["end"].as_u64().unwrap() as usize;
-                s < at + needle.len() && at < e
-            })
-            .map(|d| d["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let rules_at = |needle: &str| common::rules_at(&text, &found, needle);
     // The front matter title is prose, and a headline finding is raised a level.
     let title = found
         .iter()

@@ -6,7 +6,7 @@ mod common;
 
 use claimlint::document::{Document, Format};
 use claimlint::source::SourceFile;
-use common::{claimlint, line_col, root};
+use common::{claimlint, line_col, root, rules_at};
 use serde_json::Value;
 
 fn lint(args: &[&str]) -> Vec<Value> {
@@ -36,22 +36,6 @@ fn check_spans(text: &str, diagnostics: &[Value]) {
         assert_eq!(d["line"].as_u64().unwrap() as usize, line);
         assert_eq!(d["column"].as_u64().unwrap() as usize, column);
     }
-}
-
-/// Rules of the findings overlapping the first occurrence of `needle`.
-fn rules_at(text: &str, found: &[Value], needle: &str) -> Vec<String> {
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} is in the fixture"));
-    found
-        .iter()
-        .filter(|d| {
-            let s = d["start"].as_u64().unwrap() as usize;
-            let e = d["end"].as_u64().unwrap() as usize;
-            s < at + needle.len() && at < e
-        })
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn has(found: &[Value], rule: &str, text: &str) -> bool {

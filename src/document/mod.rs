@@ -499,9 +499,9 @@ impl SegmentBuilder {
 mod tests {
     use super::*;
 
-    fn build_pairs(source: &str, ranges: &[(usize, usize)]) -> Segment {
-        let ranges: Vec<Range<usize>> = ranges.iter().map(|&(s, e)| s..e).collect();
-        build(source, &ranges)
+    /// One segment of the whole of `source`.
+    fn build_whole(source: &str) -> Segment {
+        build(source, std::slice::from_ref(&(0..source.len())))
     }
 
     fn build(source: &str, ranges: &[Range<usize>]) -> Segment {
@@ -516,8 +516,7 @@ mod tests {
     #[test]
     fn whitespace_collapses_and_maps_back() {
         let src = "the  best\r\n   treatment";
-        let whole = vec![(0, src.len())];
-        let seg = build_pairs(src, &whole);
+        let seg = build_whole(src);
         assert_eq!(seg.text, "the best treatment");
         let at = seg.text.find("best treatment").unwrap();
         let span = seg.map.span(&(at..at + "best treatment".len()));
@@ -527,8 +526,7 @@ mod tests {
     #[test]
     fn curly_apostrophe_maps_to_the_whole_character() {
         let src = "it isn’t addictive";
-        let whole = vec![(0, src.len())];
-        let seg = build_pairs(src, &whole);
+        let seg = build_whole(src);
         assert_eq!(seg.text, "it isn't addictive");
         let at = seg.text.find("isn't").unwrap();
         let span = seg.map.span(&(at..at + 5));
@@ -549,8 +547,7 @@ mod tests {
     #[test]
     fn leading_and_trailing_space_trimmed() {
         let src = "   hello   ";
-        let whole = vec![(0, src.len())];
-        let seg = build_pairs(src, &whole);
+        let seg = build_whole(src);
         assert_eq!(seg.text, "hello");
         assert_eq!(seg.file_span(), 3..8);
     }

@@ -161,27 +161,49 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
     for (start, end, orig_start, orig_end) in runs {
         let span = segments[start].file_span().start..segments[end].file_span().end;
         let first_span = segments[orig_start].file_span().start..segments[orig_end].file_span().end;
-        let first_line = a.source.line_of(first_span.start).to_string();
         let blocks = end - start + 1;
         let count = blocks.to_string();
         let matched = preview(&segments[start].text);
-        let mut d = diagnostic(
+        out.push(repeat_diagnostic(
             a,
             index,
             span,
-            &[
-                ("match", &matched),
-                ("count", &count),
-                ("first_line", &first_line),
-                ("per_1000", ""),
-            ],
-        );
-        d.related.push(Related {
-            span: first_span,
-            label: "first copy".into(),
-        });
-        out.push(d);
+            first_span,
+            &matched,
+            &count,
+            "first copy",
+        ));
     }
+}
+
+/// A finding on repeated text at `span`, with the first copy as a related
+/// location.
+fn repeat_diagnostic(
+    a: &Analysis<'_>,
+    index: usize,
+    span: Range<usize>,
+    first_span: Range<usize>,
+    matched: &str,
+    count: &str,
+    first_label: &str,
+) -> Diagnostic {
+    let first_line = a.source.line_of(first_span.start).to_string();
+    let mut d = diagnostic(
+        a,
+        index,
+        span,
+        &[
+            ("match", matched),
+            ("count", count),
+            ("first_line", &first_line),
+            ("per_1000", ""),
+        ],
+    );
+    d.related.push(Related {
+        span: first_span,
+        label: first_label.into(),
+    });
+    d
 }
 
 fn duplicate_sentences(
@@ -207,24 +229,16 @@ fn duplicate_sentences(
             }
             Some(&j) => {
                 let first_span = a.sentence_span(j);
-                let first_line = a.source.line_of(first_span.start).to_string();
                 let matched = preview(a.sentence_text(k));
-                let mut d = diagnostic(
+                out.push(repeat_diagnostic(
                     a,
                     index,
                     a.sentence_span(k),
-                    &[
-                        ("match", &matched),
-                        ("count", "1"),
-                        ("first_line", &first_line),
-                        ("per_1000", ""),
-                    ],
-                );
-                d.related.push(Related {
-                    span: first_span,
-                    label: "first occurrence".into(),
-                });
-                out.push(d);
+                    first_span,
+                    &matched,
+                    "1",
+                    "first occurrence",
+                ));
             }
         }
     }

@@ -48,3 +48,20 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     (line, col_text.chars().count() + 1)
 }
+
+/// Rules of the JSON diagnostics overlapping the first occurrence of
+/// `needle` in `text`.
+pub fn rules_at(text: &str, found: &[serde_json::Value], needle: &str) -> Vec<String> {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} is in the fixture"));
+    found
+        .iter()
+        .filter(|d| {
+            let s = d["start"].as_u64().unwrap() as usize;
+            let e = d["end"].as_u64().unwrap() as usize;
+            s < at + needle.len() && at < e
+        })
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
