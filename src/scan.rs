@@ -8,10 +8,14 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input, hybrid};
 
 use crate::document::sentence::is_word_char;
 use crate::rule::{GroupIdx, LexIdx, RuleIdx};
@@ -30,8 +34,12 @@ pub enum Owner {
     /// An inline term group of a require rule.
     Group(GroupIdx),
     /// A required literal of regex `n`: the regex runs only on segments
-    /// where one of its gate literals occurs.
+    /// where one of its gate literals occurs (anchored at the literal when
+    /// every match starts with one).
     Gate(usize),
+    /// A second required literal of anchored regex `n`: its anchored runs
+    /// happen only on segments where one of these occurs too.
+    Also(usize),
 }
 
 impl Owner {
@@ -102,61 +110,261 @@ pub fn word_bounded(text: &str, range: Range<usize>, pattern: &str) -> bool {
     true
 }
 
-/// Literals one of which every match of `source` must contain (its prefixes
-/// or its suffixes, whichever set has the longer shortest literal), lower
-/// case; `None` when there is no small set of rare ASCII literals. `source`
-/// is a final rule regex (`(?i:…)` for case-insensitive rules): literals are
-/// taken from the case-sensitive body and matched ASCII case-insensitively,
-/// which keeps the set small and never misses an ASCII match.
-fn gate_literals(source: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let body = source
+/// How the phrase automaton gates a regex: the regex runs only where one of
+/// its literals occurs. Literals are lower case and matched ASCII
+/// case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Every match starts with one of `starts`: the regex runs anchored at
+    /// each occurrence, and reads only as far as its match; and when
+    /// `also` is given, only on segments where one of those occurs too.
+    Prefix {
+        starts: Vec<String>,
+        also: Option<Vec<String>>,
+    },
+    /// Every match contains one of these literals: the regex searches the
+    /// segments where one occurs.
+    Inner(Vec<String>),
+}
+
+/// The gate of `source`, a final rule regex (`(?i:…)` for case-insensitive
+/// rules), or `None` when every match need not contain a rare literal.
+/// Literals are taken from the case-sensitive body and matched ASCII
+/// case-insensitively, which keeps the sets small and never misses an
+/// ASCII match. A prefix set is preferred (anchored searches); otherwise the
+/// rarest set of literals required anywhere in the match (the prefixes of
+/// some tail of a concatenation, unioned over alternatives).
+pub(crate) fn gate(source: &str) -> Option<Gate> {
+    let (body, case_insensitive) = match source
         .strip_prefix("(?i:")
         .and_then(|b| b.strip_suffix(')'))
         .filter(|b| regex_syntax::Parser::new().parse(b).is_ok())
-        .unwrap_or(source);
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(body)
-        .ok()?;
-    let mut best: Option<Vec<String>> = None;
-    'kinds: for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let mut extractor = Extractor::new();
-        extractor
-            .kind(kind)
-            .limit_class(4)
-            .limit_repeat(4)
-            .limit_literal_len(40)
-            .limit_total(256);
-        let seq = extractor.extract(&hir);
-        let Some(literals) = seq.literals() else {
-            continue;
-        };
-        if literals.is_empty() {
-            continue;
+    {
+        Some(body) => (body, true),
+        None => (source, false),
+    };
+    let hir = spaces_normalised(&regex_syntax::Parser::new().parse(body).ok()?);
+    let check = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive));
+    if let Some(starts) = check(literals_of(&hir, ExtractKind::Prefix)) {
+        // A second, independent requirement from what follows the first
+        // element (often rarer than the opening words).
+        let also = match hir.kind() {
+            HirKind::Concat(children) => children
+                .iter()
+                .position(|c| !matches!(c.kind(), HirKind::Look(_)))
+                .and_then(|first| {
+                    required(
+                        &Hir::concat(children[first + 1..].to_vec()),
+                        case_insensitive,
+                    )
+                }),
+            _ => None,
         }
-        let mut out = Vec::with_capacity(literals.len());
-        for literal in literals {
-            let Ok(text) = std::str::from_utf8(literal.as_bytes()) else {
-                continue 'kinds;
-            };
-            let lower = text.to_ascii_lowercase();
-            // A gate must be rare enough to skip most text: at least four
-            // bytes, ASCII, and not a common word.
-            if lower.len() < 4 || !lower.is_ascii() || COMMON.contains(&lower.trim()) {
-                continue 'kinds;
+        .filter(|also| also != &starts);
+        return Some(Gate::Prefix { starts, also });
+    }
+    let mut best = check(literals_of(&hir, ExtractKind::Suffix));
+    if let Some(inner) = required(&hir, case_insensitive) {
+        best = better(best, inner);
+    }
+    best.map(Gate::Inner)
+}
+
+use regex_syntax::hir::literal::ExtractKind;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// The finite set of prefix (or suffix) literals of `hir`, lower case.
+fn literals_of(hir: &Hir, kind: ExtractKind) -> Option<Vec<String>> {
+    let mut extractor = regex_syntax::hir::literal::Extractor::new();
+    extractor
+        .kind(kind)
+        .limit_class(10)
+        .limit_repeat(4)
+        .limit_literal_len(40)
+        .limit_total(256);
+    let seq = extractor.extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for literal in literals {
+        out.push(std::str::from_utf8(literal.as_bytes()).ok()?.to_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The best acceptable set of literals one of which every match of `hir`
+/// contains.
+fn required(hir: &Hir, case_insensitive: bool) -> Option<Vec<String>> {
+    let ok = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive));
+    match hir.kind() {
+        HirKind::Concat(children) => {
+            let mut best = None;
+            for i in 0..children.len() {
+                let tail = Hir::concat(children[i..].to_vec());
+                if let Some(set) = ok(literals_of(&tail, ExtractKind::Prefix)) {
+                    best = better(best, set);
+                }
+                if let Some(set) = required(&children[i], case_insensitive) {
+                    best = better(best, set);
+                }
             }
-            out.push(lower);
+            best
         }
-        out.sort();
-        out.dedup();
-        let shortest = |v: &[String]| v.iter().map(String::len).min().unwrap_or(0);
-        if best.as_deref().is_none_or(|b| shortest(&out) > shortest(b)) {
-            best = Some(out);
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for branch in branches {
+                all.extend(required(branch, case_insensitive)?);
+            }
+            all.sort();
+            all.dedup();
+            (all.len() <= 256).then_some(all)
+        }
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub, case_insensitive),
+        HirKind::Capture(capture) => required(&capture.sub, case_insensitive),
+        HirKind::Literal(_) | HirKind::Class(_) => ok(literals_of(hir, ExtractKind::Prefix)),
+        _ => None,
+    }
+}
+
+/// The rarer of two literal sets: the one whose shortest literal is
+/// longer (up to six bytes), then the smaller one.
+fn better(current: Option<Vec<String>>, candidate: Vec<String>) -> Option<Vec<String>> {
+    let key = |v: &[String]| {
+        let shortest = v.iter().map(|l| l.trim().len()).min().unwrap_or(0);
+        (shortest.min(6), std::cmp::Reverse(v.len()))
+    };
+    match current {
+        Some(c) if key(&c) >= key(&candidate) => Some(c),
+        _ => Some(candidate),
+    }
+}
+
+/// Most literals a gate may add to the automaton.
+const MAX_GATE_LITERALS: usize = 64;
+
+/// The smallest set of rare literals that stands for `set`: each literal
+/// cut to its shortest rare prefix that ends a word or follows punctuation,
+/// and literals that start with another one dropped (an
+/// occurrence of the longer is an occurrence of the shorter). `None` when
+/// a literal has no rare prefix or the set stays too large.
+fn minimised(set: &[String], case_insensitive: bool) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(set.len());
+    for literal in set {
+        // Cut before a space, after punctuation, or where letters meet
+        // digits; never inside a word.
+        let cuts = literal
+            .char_indices()
+            .zip(literal.chars().skip(1))
+            .filter(|&((_, a), b)| {
+                b == ' '
+                    || (!a.is_alphanumeric() && a != ' ')
+                    || (a.is_alphabetic() && b.is_numeric())
+            })
+            .map(|((i, a), _)| i + a.len_utf8())
+            .chain([literal.len()]);
+        let prefix = cuts
+            .map(|end| &literal[..end])
+            .find(|prefix| rare(prefix, case_insensitive))?;
+        out.push(prefix.to_owned());
+    }
+    out.sort();
+    out.dedup();
+    let mut kept: Vec<String> = Vec::with_capacity(out.len());
+    for literal in out {
+        // Sorted, so a prefix of `literal` in the set comes right before
+        // it or before one of its kept extensions; check every kept one.
+        if !kept.iter().any(|k| literal.starts_with(k.as_str())) {
+            kept.push(literal);
         }
     }
-    best
+    (!kept.is_empty() && kept.len() <= MAX_GATE_LITERALS).then_some(kept)
 }
+
+fn rare(literal: &str, case_insensitive: bool) -> bool {
+    let t = literal.trim();
+    if t.is_empty() || (case_insensitive && t.chars().any(|c| !c.is_ascii() && c.is_alphabetic())) {
+        return false;
+    }
+    let special = |c: char| {
+        matches!(
+            c,
+            '[' | ']' | '{' | '}' | '(' | ')' | '%' | '^' | '|' | '\\' | '#'
+        ) || !c.is_ascii()
+    };
+    if t.chars().any(special)
+        || (t.bytes().any(|b| b.is_ascii_digit()) && t.bytes().any(|b| b.is_ascii_punctuation()))
+    {
+        return true;
+    }
+    let mut words = 0;
+    for word in t.split(' ') {
+        words += 1;
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let rare_word = match word.len() {
+            0..=2 => false,
+            3 => !COMMON3.contains(&word),
+            _ => !COMMON.contains(&word),
+        };
+        if rare_word {
+            return true;
+        }
+    }
+    words >= 2 && t.len() >= 8
+}
+
+/// `hir` as it matches segment text, where every whitespace run is one
+/// space: a whitespace class becomes a space, and a repeated one a single
+/// optional or required space. Only for finding literals.
+fn spaces_normalised(hir: &Hir) -> Hir {
+    fn is_space_class(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => {
+                c.iter()
+                    .all(|r| (r.start()..=r.end()).all(char::is_whitespace))
+                    && c.iter().any(|r| (r.start()..=r.end()).contains(&' '))
+            }
+            HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => {
+                c.iter()
+                    .all(|r| (r.start()..=r.end()).all(|b| b == b' ' || (9..=13).contains(&b)))
+                    && c.iter().any(|r| (r.start()..=r.end()).contains(&b' '))
+            }
+            _ => false,
+        }
+    }
+    let space = || Hir::literal(*b" ");
+    match hir.kind() {
+        _ if is_space_class(hir) => space(),
+        HirKind::Repetition(rep) if is_space_class(&rep.sub) => match rep.min {
+            0 => Hir::alternation(vec![Hir::empty(), space()]),
+            _ => space(),
+        },
+        HirKind::Repetition(rep) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(spaces_normalised(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(spaces_normalised(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(children) => Hir::concat(children.iter().map(spaces_normalised).collect()),
+        HirKind::Alternation(branches) => {
+            Hir::alternation(branches.iter().map(spaces_normalised).collect())
+        }
+        _ => hir.clone(),
+    }
+}
+
+/// Three-letter words too common in prose to gate a regex on.
+const COMMON3: &[&str] = &[
+    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was",
+    "one", "our", "out", "day", "get", "has", "him", "his", "how", "man", "new", "now", "old",
+    "see", "two", "way", "who", "boy", "did", "its", "let", "put", "say", "she", "too", "use",
+    "may", "own", "why", "yet", "few", "got", "off", "per", "via", "set", "try", "far", "big",
+];
 
 /// Words too common in prose to gate a regex on.
 const COMMON: &[&str] = &[
@@ -262,7 +470,7 @@ impl ScannerBuilder {
         }
     }
 
-    fn add_gate(&mut self, regex: usize, literal: &str) {
+    fn add_gate(&mut self, owner: Owner, literal: &str) {
         let key = literal.to_ascii_lowercase();
         let index = *self.literal_index.entry(key.clone()).or_insert_with(|| {
             self.literals.push(Literal {
@@ -271,7 +479,7 @@ impl ScannerBuilder {
             });
             self.literals.len() - 1
         });
-        let entry = (Owner::Gate(regex), false, false);
+        let entry = (owner, false, false);
         if !self.literals[index].owners.contains(&entry) {
             self.literals[index].owners.push(entry);
         }
@@ -295,25 +503,37 @@ impl ScannerBuilder {
         // Regexes with rare required literals are gated by the automaton;
         // the rest go into the regex set.
         let mut ungated = Vec::new();
+        let mut anchored = vec![false; self.regexes.len()];
+        let mut needs_also = vec![false; self.regexes.len()];
         for i in 0..self.regexes.len() {
-            match gate_literals(&self.regexes[i].0) {
-                Some(literals) => {
-                    // A gated regex is compiled on first use; one that is
-                    // not from the built-in pack is checked now, so a regex
-                    // over the size limit is an error at load time.
-                    if !self.builtin[i] {
-                        regex::RegexBuilder::new(&self.regexes[i].0)
-                            .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
-                            .build()
-                            .map_err(|_| {
-                                format!("regex is too large to compile: {}", self.regexes[i].0)
-                            })?;
+            let literals = match gate(&self.regexes[i].0) {
+                Some(Gate::Prefix { starts, also }) => {
+                    anchored[i] = true;
+                    if let Some(also) = also {
+                        needs_also[i] = true;
+                        for literal in also {
+                            self.add_gate(Owner::Also(i), &literal);
+                        }
                     }
-                    for literal in literals {
-                        self.add_gate(i, &literal);
-                    }
+                    starts
                 }
-                None => ungated.push(i),
+                Some(Gate::Inner(literals)) => literals,
+                None => {
+                    ungated.push(i);
+                    continue;
+                }
+            };
+            // A gated regex is compiled on first use; one that is not from
+            // the built-in pack is checked now, so a regex over the size
+            // limit is an error at load time.
+            if !self.builtin[i] {
+                regex::RegexBuilder::new(&self.regexes[i].0)
+                    .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+                    .build()
+                    .map_err(|_| format!("regex is too large to compile: {}", self.regexes[i].0))?;
+            }
+            for literal in literals {
+                self.add_gate(Owner::Gate(i), &literal);
             }
         }
         let ac = if self.literals.is_empty() {
@@ -324,41 +544,47 @@ impl ScannerBuilder {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(self.literals.iter().map(|l| l.text.as_str()))
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
             )
         };
-        let (set, regexes) = if self.regexes.is_empty() {
-            (None, Vec::new())
+        let set = if ungated.is_empty() {
+            None
         } else {
-            let set = RegexSetBuilder::new(ungated.iter().map(|&i| &self.regexes[i].0))
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| {
-                    // Name the regex that does not fit, if one alone is too big.
-                    let culprit = self.regexes.iter().find(|(s, _)| {
-                        regex::RegexBuilder::new(s)
-                            .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
-                            .build()
-                            .is_err()
-                    });
-                    match culprit {
-                        Some((s, _)) => format!("regex is too large to compile: {s}"),
-                        None => format!("cannot combine the rule regexes: {e}"),
-                    }
-                })?;
-            let compiled = self
-                .regexes
-                .into_iter()
-                .map(|(source, owners)| LazyRegex {
-                    source,
-                    owners,
-                    regex: OnceLock::new(),
-                })
-                .collect();
-            (Some(set), compiled)
+            Some(
+                RegexSetBuilder::new(ungated.iter().map(|&i| &self.regexes[i].0))
+                    .size_limit(64 << 20)
+                    .dfa_size_limit(64 << 20)
+                    .build()
+                    .map_err(|e| {
+                        // Name the regex that does not fit, if one alone is too big.
+                        let culprit = self.regexes.iter().find(|(s, _)| {
+                            regex::RegexBuilder::new(s)
+                                .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
+                                .build()
+                                .is_err()
+                        });
+                        match culprit {
+                            Some((s, _)) => format!("regex is too large to compile: {s}"),
+                            None => format!("cannot combine the rule regexes: {e}"),
+                        }
+                    })?,
+            )
         };
+        let regexes = self
+            .regexes
+            .into_iter()
+            .zip(anchored.into_iter().zip(needs_also))
+            .map(|((source, owners), (anchored, needs_also))| LazyRegex {
+                source,
+                owners,
+                anchored,
+                needs_also,
+                regex: OnceLock::new(),
+                dfa: OnceLock::new(),
+            })
+            .collect();
         Ok(Scanner {
             ac,
             literals: self.literals,
@@ -369,14 +595,34 @@ impl ScannerBuilder {
     }
 }
 
-/// A regex compiled the first time the set reports it: most rules' regexes
-/// never match a given corpus, and compiling them all up front would dominate
-/// start-up.
-#[derive(Debug, Clone)]
+/// A forward lazy DFA for anchored searches, with a cache per thread.
+struct AnchoredDfa {
+    dfa: Arc<hybrid::dfa::DFA>,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl std::fmt::Debug for AnchoredDfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnchoredDfa").finish_non_exhaustive()
+    }
+}
+
+/// A regex compiled the first time its gate or the set reports it: most
+/// rules' regexes never match a given corpus, and compiling them all up
+/// front would dominate start-up.
+#[derive(Debug)]
 struct LazyRegex {
     source: String,
     owners: Vec<Owner>,
+    /// Whether every match starts at a gate literal, so the regex runs
+    /// anchored there.
+    anchored: bool,
+    /// Whether its anchored runs also need an [`Owner::Also`] literal.
+    needs_also: bool,
     regex: OnceLock<Option<Regex>>,
+    dfa: OnceLock<Option<AnchoredDfa>>,
 }
 
 impl LazyRegex {
@@ -390,10 +636,76 @@ impl LazyRegex {
             })
             .as_ref()
     }
+
+    fn dfa(&self) -> Option<&AnchoredDfa> {
+        self.dfa
+            .get_or_init(|| {
+                let dfa = hybrid::dfa::DFA::builder()
+                    .thompson(
+                        thompson::Config::new()
+                            .nfa_size_limit(Some(crate::rule::compile::SET_SIZE_LIMIT)),
+                    )
+                    .build(&self.source)
+                    .ok()?;
+                let dfa = Arc::new(dfa);
+                let for_caches = Arc::clone(&dfa);
+                let create: CacheFn = Box::new(move || for_caches.create_cache());
+                Some(AnchoredDfa {
+                    dfa,
+                    caches: Pool::new(create),
+                })
+            })
+            .as_ref()
+    }
+
+    /// Runs the regex anchored at each of `starts` (ascending) and calls
+    /// `found(start, end)` for each non-empty match; a start before the end
+    /// of the previous match is skipped, as `find_iter` would. Word
+    /// boundaries look behind each start.
+    fn matches_at(
+        &self,
+        text: &str,
+        starts: impl Iterator<Item = usize>,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let mut resume = 0;
+        let fallback = |start: usize| {
+            // No lazy DFA for this regex (a Unicode word boundary), or it
+            // gave up: the leftmost match from `start` is the one at
+            // `start`, if any.
+            self.get()?
+                .find_at(text, start)
+                .filter(|m| m.start() == start)
+                .map(|m| m.end())
+        };
+        let dfa = self.dfa();
+        let mut cache = dfa.map(|d| d.caches.get());
+        for start in starts {
+            if start < resume {
+                continue;
+            }
+            let end = match (dfa, cache.as_deref_mut()) {
+                (Some(d), Some(cache)) => {
+                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                    match d.dfa.try_search_fwd(cache, &input) {
+                        Ok(m) => m.map(|m| m.offset()),
+                        Err(_) => fallback(start),
+                    }
+                }
+                _ => fallback(start),
+            };
+            if let Some(end) = end
+                && end > start
+            {
+                found(start, end);
+                resume = end;
+            }
+        }
+    }
 }
 
 /// The compiled prefilter.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Scanner {
     ac: Option<AhoCorasick>,
     literals: Vec<Literal>,
@@ -408,18 +720,34 @@ impl Scanner {
     /// Every hit in `text`, sorted by start, longest first.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        // Regexes to run on this text: gated ones whose literal occurs, and
-        // those the set reports.
+        // Regexes to search this text with: inner-gated ones whose literal
+        // occurs, and those the set reports; and (regex, start) pairs for
+        // prefix-gated ones.
         let mut run: Vec<usize> = Vec::new();
+        // (regex, 0, 0) when an `Also` literal of the regex occurs, then
+        // (regex, 1, start) per gate literal: sorted, the marker comes
+        // first in each regex's run.
+        let mut starts: Vec<(usize, u8, usize)> = Vec::new();
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let literal = &self.literals[m.pattern().as_usize()];
                 let range = m.range();
                 let mut bounded = None;
                 for &(owner, case_sensitive, needs_bounds) in &literal.owners {
-                    if let Owner::Gate(regex) = owner {
-                        run.push(regex);
-                        continue;
+                    match owner {
+                        Owner::Gate(regex) if self.regexes[regex].anchored => {
+                            starts.push((regex, 1, range.start));
+                            continue;
+                        }
+                        Owner::Gate(regex) => {
+                            run.push(regex);
+                            continue;
+                        }
+                        Owner::Also(regex) => {
+                            starts.push((regex, 0, 0));
+                            continue;
+                        }
+                        _ => {}
                     }
                     if needs_bounds
                         && !*bounded
@@ -437,9 +765,35 @@ impl Scanner {
                 }
             }
         }
-        if let Some(set) = &self.set
-            && !self.set_members.is_empty()
-        {
+        // Anchored runs: per regex, in order of start, skipping starts
+        // inside the previous match (as `find_iter` would).
+        starts.sort_unstable();
+        starts.dedup();
+        let mut i = 0;
+        while i < starts.len() {
+            let index = starts[i].0;
+            let group_end = i + starts[i..].partition_point(|s| s.0 == index);
+            let group = &starts[i..group_end];
+            i = group_end;
+            let lazy = &self.regexes[index];
+            let group = match group.split_first() {
+                Some((&(_, 0, _), rest)) => rest,
+                _ if lazy.needs_also => continue,
+                _ => group,
+            };
+            if group.is_empty() {
+                continue;
+            }
+            lazy.matches_at(text, group.iter().map(|s| s.2), |start, end| {
+                for &owner in &lazy.owners {
+                    hits.push(Hit {
+                        owner,
+                        range: start..end,
+                    });
+                }
+            });
+        }
+        if let Some(set) = &self.set {
             run.extend(set.matches(text).iter().map(|i| self.set_members[i]));
         }
         run.sort_unstable();
@@ -481,10 +835,14 @@ impl Scanner {
             .collect()
     }
 
-    /// How many regexes are gated by literals and how many run as a set.
-    pub fn regex_counts(&self) -> (usize, usize) {
+    /// How many regexes run anchored at their prefix literals, how many
+    /// search the segments where a required literal occurs, and how many
+    /// run as a set.
+    pub fn regex_counts(&self) -> (usize, usize, usize) {
+        let anchored = self.regexes.iter().filter(|r| r.anchored).count();
         (
-            self.regexes.len() - self.set_members.len(),
+            anchored,
+            self.regexes.len() - self.set_members.len() - anchored,
             self.set_members.len(),
         )
     }
@@ -552,5 +910,153 @@ mod tests {
     #[test]
     fn phrase_normalisation() {
         assert_eq!(normalise_phrase("  isn’t\n  safe "), "isn't safe");
+    }
+
+    fn gate_of(source: &str) -> Gate {
+        gate(source).unwrap_or_else(|| panic!("no gate for {source}"))
+    }
+
+    #[test]
+    fn a_regex_starting_with_words_runs_anchored_and_needs_its_rarer_tail() {
+        let g = gate_of(
+            r"(?i:(?-u:\b)(?:depression|anxiety)(?-u:\s)+(?:is|was)(?-u:\s)+(?:gone|vanished)(?-u:\b))",
+        );
+        assert_eq!(
+            g,
+            Gate::Prefix {
+                starts: vec!["anxiety".into(), "depression".into()],
+                also: Some(vec![
+                    " is gone".into(),
+                    " is vanished".into(),
+                    " was gone".into(),
+                    " was vanished".into()
+                ]),
+            }
+        );
+    }
+
+    #[test]
+    fn whitespace_runs_count_as_one_space_so_phrases_of_common_words_gate() {
+        // "the", "only" and "that" are each too common; the phrase is not.
+        let g = gate_of(r"(?i:(?-u:\b)the(?-u:\s)+only(?-u:\s)+way(?-u:\b))");
+        assert_eq!(
+            g,
+            Gate::Prefix {
+                starts: vec!["the only".into()],
+                also: None,
+            }
+        );
+    }
+
+    #[test]
+    fn literals_are_cut_to_their_shortest_rare_prefix_and_extensions_dropped() {
+        assert_eq!(
+            minimised(
+                &[
+                    "approved for".into(),
+                    "approved in".into(),
+                    "pmc1234".into()
+                ],
+                true
+            ),
+            Some(vec!["approved".into(), "pmc".into()])
+        );
+        // A cut never splits a word: "pre" is not a gate for "preclinical".
+        assert_eq!(
+            minimised(&["pre-clinical".into(), "preclinical".into()], true),
+            Some(vec!["pre-".into(), "preclinical".into()])
+        );
+        // Common words alone are refused.
+        assert_eq!(minimised(&["the".into(), "is".into()], true), None);
+    }
+
+    #[test]
+    fn a_regex_without_a_rare_literal_is_not_gated() {
+        assert_eq!(gate(r"(?i:(?-u:\b)(?-u:\w)+,(?-u:\s)+and(?-u:\b))"), None);
+    }
+
+    #[test]
+    fn a_leading_class_gates_on_an_inner_literal() {
+        assert_eq!(
+            gate_of(r"(?i:(?-u:\b)(?-u:\d)+(?-u:\s)+percent(?-u:\b))"),
+            Gate::Inner(vec![" percent".into()])
+        );
+    }
+
+    /// Every regex of the built-in pack finds, through its gate, exactly
+    /// what `find_iter` finds over the whole segment, on every segment of
+    /// the seeds and the labelled corpus.
+    #[test]
+    fn gated_and_anchored_searches_find_what_a_full_search_finds() {
+        let pack = crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap();
+        let scanner = &pack.scanner;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for dir in ["seeds", "tests/corpus"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let source = crate::source::SourceFile::new(path.display().to_string(), text);
+                let doc =
+                    crate::document::Document::parse(&source, crate::document::Format::Markdown);
+                texts.extend(doc.segments.iter().map(|s| s.text.clone()));
+            }
+        }
+        assert!(texts.len() > 500, "too few segments: {}", texts.len());
+        // Upper-cased copies check the case-insensitive gates.
+        let upper: Vec<String> = texts.iter().map(|t| t.to_uppercase()).collect();
+        texts.extend(upper);
+        let mut checked = 0;
+        for text in &texts {
+            let hits = scanner.scan(text);
+            for (index, lazy) in scanner.regexes.iter().enumerate() {
+                let owner = lazy.owners[0];
+                let want: Vec<Range<usize>> = lazy
+                    .get()
+                    .unwrap()
+                    .find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range())
+                    .collect();
+                let got: Vec<Range<usize>> = hits
+                    .iter()
+                    .filter(|h| h.owner == owner)
+                    .map(|h| h.range.clone())
+                    .collect();
+                for range in &want {
+                    assert!(
+                        got.contains(range),
+                        "regex {} missed {:?} in {text:?}",
+                        lazy.source,
+                        &text[range.clone()]
+                    );
+                }
+                if sole_owner(scanner, index, owner) {
+                    assert_eq!(got, want, "regex {} in {text:?}", lazy.source);
+                }
+                checked += want.len();
+            }
+        }
+        assert!(checked > 500, "too few matches checked: {checked}");
+    }
+
+    /// Whether regex `index` is the sole source of `owner`'s hits (a
+    /// lexicon may own phrases and other regexes too).
+    fn sole_owner(scanner: &Scanner, index: usize, owner: Owner) -> bool {
+        let other_regex = scanner
+            .regexes
+            .iter()
+            .enumerate()
+            .any(|(i, r)| i != index && r.owners.contains(&owner));
+        let phrase = scanner
+            .literals
+            .iter()
+            .any(|l| l.owners.iter().any(|&(o, _, _)| o == owner));
+        !(other_regex || phrase)
     }
 }

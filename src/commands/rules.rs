@@ -88,15 +88,17 @@ pub fn list(
                 )?;
             }
             let (literals, regexes) = rules.scanner.pattern_counts();
-            let (gated, in_set) = rules.scanner.regex_counts();
+            let (anchored, gated, in_set) = rules.scanner.regex_counts();
             writeln!(
                 out,
                 "\n{} rules, {} lexicons ({} phrases and {} regexes in one scan: {} regexes \
-                 run only where their literals occur, {} in the regex set)",
+                 run anchored where their first literals occur, {} search only segments \
+                 where a literal they need occurs, {} in the regex set)",
                 rules.rules.len(),
                 rules.lexicons.len(),
                 literals,
                 regexes,
+                anchored,
                 gated,
                 in_set
             )?;

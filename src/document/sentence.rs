@@ -123,34 +123,48 @@ pub fn is_word_char(c: char) -> bool {
 /// Word tokens (letters, digits, apostrophes and hyphens inside a word) with
 /// their byte ranges.
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut iter = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut pos = 0;
     std::iter::from_fn(move || {
-        let (start, first) = loop {
-            let (i, c) = iter.next()?;
-            if is_word_char(c) {
-                break (i, c);
+        let start = loop {
+            if pos >= bytes.len() {
+                return None;
+            }
+            let (word, len) = word_char_at(text, pos);
+            pos += len;
+            if word {
+                break pos - len;
             }
         };
-        let mut end = start + first.len_utf8();
-        while let Some(&(i, c)) = iter.peek() {
-            if is_word_char(c) {
-                end = i + c.len_utf8();
-                iter.next();
-            } else if c == '\'' || c == '-' {
+        while pos < bytes.len() {
+            let (word, len) = word_char_at(text, pos);
+            if word {
+                pos += len;
+            } else if matches!(bytes[pos], b'\'' | b'-')
+                && pos + 1 < bytes.len()
+                && word_char_at(text, pos + 1).0
+            {
                 // Inside a word only if a word character follows.
-                let mut look = iter.clone();
-                look.next();
-                if look.peek().is_some_and(|&(_, d)| is_word_char(d)) {
-                    iter.next();
-                } else {
-                    break;
-                }
+                pos += 1;
             } else {
                 break;
             }
         }
-        Some(start..end)
+        Some(start..pos)
     })
+}
+
+/// Whether the character at byte `i` (a char boundary) is a word character,
+/// and its length; ASCII without decoding.
+#[inline]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        (b.is_ascii_alphanumeric() || b == b'_', 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (is_word_char(c), c.len_utf8())
+    }
 }
 
 #[cfg(test)]
