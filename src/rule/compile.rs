@@ -19,7 +19,7 @@ use super::{
     Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
-use crate::scan::{Owner, ScannerBuilder, normalise_phrase};
+use crate::scan::{Owner, ScannerBuilder, Workload, normalise_phrase};
 use crate::source::SourceFile;
 
 /// Largest rule or lexicon file accepted.
@@ -268,7 +268,12 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
 
 /// Checks a regex as a rule wrote it (syntax, and that it cannot match the
 /// empty string) without compiling it, and returns the source to compile.
+/// The built-in pack's regexes are not parsed again at every start: the
+/// test suite loads the pack as a user file, which checks them all.
 fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> Option<String> {
+    if ctx.file.builtin {
+        return Some(final_regex(&source.value, case_sensitive));
+    }
     let parsed = regex_syntax::ParserBuilder::new()
         .case_insensitive(!case_sensitive)
         .build()
@@ -302,14 +307,18 @@ fn check_regex(ctx: &mut Ctx<'_>, source: &S<String>, case_sensitive: bool) -> O
             );
             None
         }
-        Ok(_) => {
-            let body = ascii_word_boundaries(&source.value);
-            Some(if case_sensitive {
-                body
-            } else {
-                format!("(?i:{body})")
-            })
-        }
+        Ok(_) => Some(final_regex(&source.value, case_sensitive)),
+    }
+}
+
+/// The source compiled for a rule regex: ASCII classes and boundaries, and
+/// the case flag.
+fn final_regex(source: &str, case_sensitive: bool) -> String {
+    let body = ascii_word_boundaries(source);
+    if case_sensitive {
+        body
+    } else {
+        format!("(?i:{body})")
     }
 }
 
@@ -339,6 +348,11 @@ fn valid_id(id: &str) -> bool {
 
 /// Loads and compiles rule and lexicon files.
 pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
+    load_for(files, Workload::Large)
+}
+
+/// [`load`], with the phrase automaton built for `workload`.
+pub fn load_for(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<LocatedError>> {
     let mut errors = Vec::new();
     let mut lexicon_specs: Vec<(&RuleFile, LexiconSpec)> = Vec::new();
     let mut rule_specs: Vec<(&RuleFile, RuleSpec)> = Vec::new();
@@ -360,7 +374,7 @@ pub fn load(files: &[RuleFile]) -> Result<RuleSet, Vec<LocatedError>> {
         }
     }
 
-    let mut builder = ScannerBuilder::default();
+    let mut builder = ScannerBuilder::for_workload(workload);
     let lexicons = compile_lexicons(&lexicon_specs, &mut builder, &mut errors);
     let lex_index: HashMap<&str, usize> = lexicons
         .iter()
@@ -1241,6 +1255,29 @@ fn add_group(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in pack skips the regex checks at start-up; loaded as a
+    /// user's files, it must pass them all.
+    #[test]
+    fn the_builtin_pack_passes_the_checks_user_files_get() {
+        let as_user: Vec<RuleFile> = builtin_files()
+            .into_iter()
+            .map(|f| RuleFile {
+                builtin: false,
+                ..f
+            })
+            .collect();
+        let checked = match load(&as_user) {
+            Ok(set) => set,
+            Err(errors) => panic!("the built-in pack fails its checks: {errors:?}"),
+        };
+        let builtin = load(&builtin_files()).unwrap();
+        assert_eq!(checked.rules.len(), builtin.rules.len());
+        assert_eq!(
+            checked.scanner.pattern_counts(),
+            builtin.scanner.pattern_counts()
+        );
+    }
 
     #[test]
     fn ids() {
