@@ -35,7 +35,7 @@ use crate::suppress;
 use crate::walk::{self, Input, ReadProblem, display_path};
 
 /// Files linted (in parallel) before their output is written.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 /// Most `--fix` passes over one file (a fix may uncover another).
 const MAX_FIX_PASSES: usize = 4;
