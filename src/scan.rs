@@ -727,6 +727,17 @@ impl LazyRegex {
     }
 }
 
+/// Per-thread buffers reused from one scan to the next.
+#[derive(Debug, Default)]
+struct Scratch {
+    run: Vec<usize>,
+    starts: Vec<(usize, u8, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// The compiled prefilter.
 #[derive(Debug)]
 pub struct Scanner {
@@ -742,15 +753,24 @@ pub struct Scanner {
 impl Scanner {
     /// Every hit in `text`, sorted by start, longest first.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.scan_with(text, &mut scratch),
+            Err(_) => self.scan_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn scan_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Hit> {
         let mut hits = Vec::new();
         // Regexes to search this text with: inner-gated ones whose literal
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
-        let mut run: Vec<usize> = Vec::new();
+        let run = &mut scratch.run;
+        run.clear();
         // (regex, 0, 0) when an `Also` literal of the regex occurs, then
         // (regex, 1, start) per gate literal: sorted, the marker comes
         // first in each regex's run.
-        let mut starts: Vec<(usize, u8, usize)> = Vec::new();
+        let starts = &mut scratch.starts;
+        starts.clear();
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let literal = &self.literals[m.pattern().as_usize()];
@@ -821,7 +841,7 @@ impl Scanner {
         }
         run.sort_unstable();
         run.dedup();
-        for index in run {
+        for &index in run.iter() {
             let lazy = &self.regexes[index];
             let Some(regex) = lazy.get() else { continue };
             for m in regex.find_iter(text) {

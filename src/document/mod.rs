@@ -384,6 +384,23 @@ fn normalise(c: char) -> Norm {
     }
 }
 
+/// How the character at byte `i` of `text` (a char boundary) is normalised,
+/// and its length; ASCII without decoding.
+#[inline]
+fn norm_at(text: &str, i: usize) -> (Norm, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        let norm = if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+            Norm::Space
+        } else {
+            Norm::Keep
+        };
+        return (norm, 1);
+    }
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (normalise(c), c.len_utf8())
+}
+
 impl SegmentBuilder {
     fn new(kind: SegmentKind) -> Self {
         Self {
@@ -434,20 +451,34 @@ impl SegmentBuilder {
 
     fn push_source(&mut self, source: &str, range: Range<usize>) {
         let slice = &source[range.clone()];
+        let bytes = slice.as_bytes();
+        self.text.reserve(slice.len());
         let mut copy_from: Option<usize> = None; // start of a pending identity copy (relative)
-        for (i, c) in slice.char_indices() {
-            let norm = normalise(c);
+        let mut i = 0;
+        while i < bytes.len() {
+            let (norm, len) = norm_at(slice, i);
             if matches!(norm, Norm::Keep) {
                 if copy_from.is_none() {
                     self.flush_space();
                     copy_from = Some(i);
                 }
+                i += len;
+                continue;
+            }
+            // One plain space between kept characters is already
+            // normalised: it stays in the copy (the map is the same).
+            if bytes[i] == b' '
+                && copy_from.is_some()
+                && i + 1 < bytes.len()
+                && matches!(norm_at(slice, i + 1).0, Norm::Keep)
+            {
+                i += 1;
                 continue;
             }
             if let Some(from) = copy_from.take() {
                 self.add_run(&slice[from..i], range.start + from..range.start + i, true);
             }
-            let at = range.start + i..range.start + i + c.len_utf8();
+            let at = range.start + i..range.start + i + len;
             match norm {
                 Norm::Keep => unreachable!("handled above"),
                 Norm::Space => self.push_space(at),
@@ -458,6 +489,7 @@ impl SegmentBuilder {
                     self.add_run(a.encode_utf8(&mut buf), at, false);
                 }
             }
+            i += len;
         }
         if let Some(from) = copy_from {
             self.add_run(&slice[from..], range.start + from..range.end, true);

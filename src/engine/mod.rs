@@ -99,18 +99,17 @@ impl<'a> Analysis<'a> {
         for (i, seg) in doc.segments.iter().enumerate().skip(from) {
             let seg_hits = rules.scanner.scan(&seg.text);
             let mut per_lex: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
-            let mut unless: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
+            // Cancelling hits are rare: (lexicon, range) pairs.
+            let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
             for hit in &seg_hits {
                 match hit.owner {
                     Owner::Lexicon(l) => per_lex[l].push(hit.range.clone()),
-                    Owner::LexiconUnless(l) => unless[l].push(hit.range.clone()),
+                    Owner::LexiconUnless(l) => unless.push((l, hit.range.clone())),
                     _ => {}
                 }
             }
-            for (l, cancel) in unless.iter().enumerate() {
-                if !cancel.is_empty() {
-                    per_lex[l].retain(|r| !cancel.iter().any(|c| overlaps(c, r)));
-                }
+            for (l, cancel) in &unless {
+                per_lex[*l].retain(|r| !overlaps(cancel, r));
             }
             hits.push(seg_hits);
             lex.push(per_lex);

@@ -12,6 +12,8 @@
 
 use std::ops::Range;
 
+use std::hash::BuildHasher;
+
 use rustc_hash::FxHashMap;
 
 use super::{Analysis, diagnostic};
@@ -39,15 +41,18 @@ pub struct DocWords {
     pub ranges: Vec<Vec<Range<usize>>>,
     /// Per segment: word ids.
     pub ids: Vec<Vec<u32>>,
-    /// Lower-case text of each id.
-    pub words: Vec<String>,
+    /// The lower-case text of every id, one after another.
+    text: String,
+    /// Where each id's text lies in `text`.
+    spans: Vec<Range<usize>>,
     /// Whether each id is a stop word.
     pub stop: Vec<bool>,
 }
 
 impl DocWords {
     fn build(a: &Analysis<'_>) -> Self {
-        let mut table: FxHashMap<String, u32> = FxHashMap::default();
+        let hasher = rustc_hash::FxBuildHasher;
+        let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
         let mut out = DocWords::default();
         let mut buf = String::new();
         for seg in &a.doc.segments {
@@ -55,20 +60,35 @@ impl DocWords {
             let mut ids = Vec::with_capacity(ranges.len());
             for r in &ranges {
                 let word = &seg.text[r.clone()];
-                buf.clear();
-                if word.is_ascii() {
-                    buf.push_str(word);
-                    buf.make_ascii_lowercase();
+                // Most words are lower case already: only the others are
+                // copied to be lowered.
+                let key = if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    word
                 } else {
-                    buf.extend(word.chars().flat_map(char::to_lowercase));
-                }
-                let id = match table.get(buf.as_str()) {
+                    buf.clear();
+                    if word.is_ascii() {
+                        buf.push_str(word);
+                        buf.make_ascii_lowercase();
+                    } else {
+                        buf.extend(word.chars().flat_map(char::to_lowercase));
+                    }
+                    buf.as_str()
+                };
+                let hash = hasher.hash_one(key);
+                let (text, spans) = (&out.text, &out.spans);
+                let found = table.find(hash, |&id| &text[spans[id as usize].clone()] == key);
+                let id = match found {
                     Some(&id) => id,
                     None => {
-                        let id = out.words.len() as u32;
-                        table.insert(buf.clone(), id);
-                        out.stop.push(STOPWORDS.contains(&buf.as_str()));
-                        out.words.push(buf.clone());
+                        let id = out.spans.len() as u32;
+                        let start = out.text.len();
+                        out.text.push_str(key);
+                        out.spans.push(start..out.text.len());
+                        out.stop.push(STOPWORDS.contains(&key));
+                        let (text, spans) = (&out.text, &out.spans);
+                        table.insert_unique(hash, id, |&id| {
+                            hasher.hash_one(&text[spans[id as usize].clone()])
+                        });
                         id
                     }
                 };
@@ -78,6 +98,16 @@ impl DocWords {
             out.ids.push(ids);
         }
         out
+    }
+
+    /// The lower-case text of word `id`.
+    fn word(&self, id: u32) -> &str {
+        &self.text[self.spans[id as usize].clone()]
+    }
+
+    /// Number of distinct words.
+    fn distinct(&self) -> usize {
+        self.spans.len()
     }
 
     /// Word ids of segment `seg` that lie inside `range`.
@@ -263,7 +293,7 @@ fn stuffing(
     }
     let needed = max_count.max((per_1000 * total as f64 / 1000.0).ceil() as usize);
     // A stuffed n-gram repeats each of its words at least `needed` times.
-    let mut freq = vec![0u32; dw.words.len()];
+    let mut freq = vec![0u32; dw.distinct()];
     for &i in &blocks {
         for &w in &dw.ids[i] {
             freq[w as usize] += 1;
@@ -315,7 +345,7 @@ fn stuffing(
     }
     let text_of = |gram: &[u32]| {
         gram.iter()
-            .map(|&w| dw.words[w as usize].as_str())
+            .map(|&w| dw.word(w))
             .collect::<Vec<_>>()
             .join(" ")
     };
