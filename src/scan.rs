@@ -63,8 +63,23 @@ pub struct Hit {
 struct Literal {
     /// Normalised phrase as written (for case-sensitive owners).
     text: String,
+    /// Whether the phrase starts and ends with a word character (where a
+    /// word boundary is checked).
+    word_start: bool,
+    word_end: bool,
     /// (owner, case-sensitive, needs word boundaries).
     owners: Vec<(Owner, bool, bool)>,
+}
+
+impl Literal {
+    fn new(text: String) -> Self {
+        Literal {
+            word_start: text.chars().next().is_some_and(is_word_char),
+            word_end: text.chars().next_back().is_some_and(is_word_char),
+            text,
+            owners: Vec::new(),
+        }
+    }
 }
 
 /// Normalises a phrase the way segment text is normalised: whitespace runs
@@ -94,18 +109,42 @@ pub fn normalise_phrase(phrase: &str) -> String {
 /// (checked only at ends of the pattern that are word characters, so `#1`
 /// and `100%` still work).
 pub fn word_bounded(text: &str, range: Range<usize>, pattern: &str) -> bool {
-    if pattern.chars().next().is_some_and(is_word_char)
-        && text[..range.start]
-            .chars()
-            .next_back()
-            .is_some_and(is_word_char)
-    {
-        return false;
+    on_boundaries(
+        text,
+        range,
+        pattern.chars().next().is_some_and(is_word_char),
+        pattern.chars().next_back().is_some_and(is_word_char),
+    )
+}
+
+/// [`word_bounded`] with the pattern's ends already classified.
+#[inline]
+fn on_boundaries(text: &str, range: Range<usize>, word_start: bool, word_end: bool) -> bool {
+    let bytes = text.as_bytes();
+    if word_start && range.start > 0 {
+        let b = bytes[range.start - 1];
+        let word_before = if b.is_ascii() {
+            b.is_ascii_alphanumeric() || b == b'_'
+        } else {
+            text[..range.start]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_char)
+        };
+        if word_before {
+            return false;
+        }
     }
-    if pattern.chars().next_back().is_some_and(is_word_char)
-        && text[range.end..].chars().next().is_some_and(is_word_char)
-    {
-        return false;
+    if word_end && range.end < bytes.len() {
+        let b = bytes[range.end];
+        let word_after = if b.is_ascii() {
+            b.is_ascii_alphanumeric() || b == b'_'
+        } else {
+            text[range.end..].chars().next().is_some_and(is_word_char)
+        };
+        if word_after {
+            return false;
+        }
     }
     true
 }
@@ -478,10 +517,7 @@ impl ScannerBuilder {
         let text = normalise_phrase(phrase);
         let key = text.to_ascii_lowercase();
         let index = *self.literal_index.entry(key).or_insert_with(|| {
-            self.literals.push(Literal {
-                text: text.clone(),
-                owners: Vec::new(),
-            });
+            self.literals.push(Literal::new(text.clone()));
             self.literals.len() - 1
         });
         let entry = (owner, case_sensitive, true);
@@ -493,10 +529,7 @@ impl ScannerBuilder {
     fn add_gate(&mut self, owner: Owner, literal: &str) {
         let key = literal.to_ascii_lowercase();
         let index = *self.literal_index.entry(key.clone()).or_insert_with(|| {
-            self.literals.push(Literal {
-                text: key,
-                owners: Vec::new(),
-            });
+            self.literals.push(Literal::new(key));
             self.literals.len() - 1
         });
         let entry = (owner, false, false);
@@ -793,8 +826,9 @@ impl Scanner {
                         _ => {}
                     }
                     if needs_bounds
-                        && !*bounded
-                            .get_or_insert_with(|| word_bounded(text, range.clone(), &literal.text))
+                        && !*bounded.get_or_insert_with(|| {
+                            on_boundaries(text, range.clone(), literal.word_start, literal.word_end)
+                        })
                     {
                         continue;
                     }
@@ -856,7 +890,8 @@ impl Scanner {
                 }
             }
         }
-        hits.sort_by(|a, b| {
+        // The comparison covers every field, so an unstable sort is exact.
+        hits.sort_unstable_by(|a, b| {
             (a.range.start, std::cmp::Reverse(a.range.end), a.owner).cmp(&(
                 b.range.start,
                 std::cmp::Reverse(b.range.end),

@@ -49,6 +49,12 @@ pub struct DocWords {
     pub stop: Vec<bool>,
 }
 
+fn is_stopword(word: &str) -> bool {
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(word)
+}
+
 impl DocWords {
     fn build(a: &Analysis<'_>) -> Self {
         let hasher = rustc_hash::FxBuildHasher;
@@ -84,7 +90,7 @@ impl DocWords {
                         let start = out.text.len();
                         out.text.push_str(key);
                         out.spans.push(start..out.text.len());
-                        out.stop.push(STOPWORDS.contains(&key));
+                        out.stop.push(is_stopword(key));
                         let (text, spans) = (&out.text, &out.spans);
                         table.insert_unique(hash, id, |&id| {
                             hasher.hash_one(&text[spans[id as usize].clone()])
