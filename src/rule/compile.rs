@@ -226,10 +226,11 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Loca
     crate::yaml::parse(&file.path, &file.text, "rule file", "unknown field")
 }
 
-/// Rewrites `\b`, `\B`, `\w`, `\d` and `\s` outside character classes to
-/// their ASCII forms. (`\W`, `\D` and `\S` stay Unicode: their ASCII forms
-/// match any non-ASCII byte, which a `&str` regex rejects as possibly
-/// matching invalid UTF-8.) Unicode word boundaries make the
+/// Rewrites `\b`, `\B`, `\w`, `\d` and `\s` to their ASCII forms, inside
+/// character classes too (`[\w-]` becomes `[0-9A-Za-z_-]`). (`\W`, `\D` and
+/// `\S` stay Unicode: their ASCII forms match any non-ASCII byte, which a
+/// `&str` regex rejects as possibly matching invalid UTF-8.) Unicode word
+/// boundaries make the
 /// regex engines fall back to their slowest matcher on any non-ASCII text,
 /// and Unicode `\w` multiplies the size of every automaton; the ASCII forms
 /// never split a character, segment text has ASCII quotes and spaces, and
@@ -246,6 +247,9 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
                     out.push(e);
                     out.push(')');
                 }
+                Some('w') => out.push_str("0-9A-Za-z_"),
+                Some('d') => out.push_str("0-9"),
+                Some('s') => out.push_str(r"\t\n\x0B\x0C\r\x20"),
                 Some(next) => {
                     out.push('\\');
                     out.push(next);
@@ -1408,6 +1412,16 @@ mod tests {
         assert!(lint("# No front matter\n\nBody.\n").is_empty());
         let with_when = format!("{rule}when: {{all: [x]}}\n");
         assert!(load(&[file("rules/transparency/x.yaml", &with_when)]).is_err());
+    }
+
+    #[test]
+    fn classes_inside_brackets_become_ascii_too() {
+        let ascii = ascii_word_boundaries(r"[\w'-]+\s[^\d\s]");
+        assert_eq!(ascii, r"[0-9A-Za-z_'-]+(?-u:\s)[^0-9\t\n\x0B\x0C\r\x20]");
+        let re = regex::Regex::new(&ascii).unwrap();
+        assert!(re.is_match("it's x"));
+        let word = regex::Regex::new(&ascii_word_boundaries(r"[\w]+")).unwrap();
+        assert_eq!(word.find("naïve").map(|m| m.as_str()), Some("na"));
     }
 
     #[test]
