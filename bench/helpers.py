@@ -333,6 +333,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "main": "Side by side",
         "size": "Scaling with corpus size (--full)",
         "rules": "Scaling with rule count (--full)",
+        "startup": "Start-up: one post and a commit of three (whole process; the ratio is to rg on the same files)",
     }
     for s in sections:
         sel = [r for r in rows if r["section"] == s]

@@ -330,6 +330,33 @@ run_floor_and_claimlint c10 main "$C10" "$FAST"
 log "== 1 MB: ripgrep baseline for the slow tools"
 run_floor_and_claimlint c1 main "$C1" "$FAST"
 
+log "== start-up: one post, and the three posts of a commit"
+# The pre-commit case: the whole process on a few kilobytes, loading the
+# embedded pack included.
+startup_specs=()
+for n in 1 3; do
+  d="$CORPUS/post-$n"
+  rm -rf "$d"; mkdir -p "$d"
+  find "$C1" -type f -name '*.md' | sort | head -n "$n" | while read -r f; do cp "$f" "$d/"; done
+  mapfile -t r < <(rg_args "$d" default)
+  check_run "startup-rg-$n" "${r[@]}"
+  if [ -n "$BIN" ]; then
+    mapfile -t c < <(cl_args "$d" default)
+    check_run "startup-claimlint-$n" "${c[@]}"
+    check_claimlint_files "startup-claimlint-$n" "$d"
+    startup_specs+=("startup-claimlint-$n=$(q "${c[@]}") > /dev/null")
+  fi
+  startup_specs+=("startup-rg-$n=$(q "${r[@]}") > /dev/null")
+done
+bench startup "--min-runs 30" "${startup_specs[@]}"
+for n in 1 3; do
+  if [ "$n" = 1 ]; then label="one post"; else label="three posts (a commit)"; fi
+  if [ -n "$BIN" ]; then
+    add_row "startup-claimlint-$n" startup "claimlint, $label" claimlint "$CORPUS/post-$n" "$ALLT" "$RESULTS/startup.json" claimlint-json "startup-rg-$n"
+  fi
+  add_row "startup-rg-$n" startup "ripgrep (floor), $label" rg "$CORPUS/post-$n" "$ALLT" "$RESULTS/startup.json" rg-count "startup-rg-$n"
+done
+
 log "== textlint + prh"
 # textlint: probe on one file (start-up) and on 1 MB, then decide the corpus.
 TL=("$TEXTLINT" --config "$TEXTLINT_RC")
