@@ -1124,13 +1124,8 @@ mod tests {
         );
     }
 
-    /// Every regex of the built-in pack finds, through its gate, exactly
-    /// what `find_iter` finds over the whole segment, on every segment of
-    /// the seeds and the labelled corpus.
-    #[test]
-    fn gated_and_anchored_searches_find_what_a_full_search_finds() {
-        let pack = crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap();
-        let scanner = &pack.scanner;
+    /// Every segment of the seeds and the labelled corpus.
+    fn corpus_segments() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts = Vec::new();
         for dir in ["seeds", "tests/corpus"] {
@@ -1149,6 +1144,33 @@ mod tests {
             }
         }
         assert!(texts.len() > 500, "too few segments: {}", texts.len());
+        texts
+    }
+
+    /// The automaton built for a small workload finds what the one built
+    /// for a large workload finds.
+    #[test]
+    fn small_and_large_workloads_scan_alike() {
+        use crate::rule::compile::{builtin_files, load_for};
+        let small = load_for(&builtin_files(), Workload::Small).unwrap();
+        let large = load_for(&builtin_files(), Workload::Large).unwrap();
+        for text in corpus_segments() {
+            assert_eq!(
+                small.scanner.scan(&text),
+                large.scanner.scan(&text),
+                "{text}"
+            );
+        }
+    }
+
+    /// Every regex of the built-in pack finds, through its gate, exactly
+    /// what `find_iter` finds over the whole segment, on every segment of
+    /// the seeds and the labelled corpus.
+    #[test]
+    fn gated_and_anchored_searches_find_what_a_full_search_finds() {
+        let pack = crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap();
+        let scanner = &pack.scanner;
+        let mut texts = corpus_segments();
         // Upper-cased copies check the case-insensitive gates.
         let upper: Vec<String> = texts.iter().map(|t| t.to_uppercase()).collect();
         texts.extend(upper);
