@@ -200,16 +200,16 @@ PHRASE_SRC=""
 if [ -n "$BIN" ] && "$BIN" rules --export-phrases > "$RESULTS/exported-phrases.txt" 2>"$RESULTS/exported-phrases.err" \
    && grep -q '[^[:space:]]' "$RESULTS/exported-phrases.txt"; then
   PHRASE_SRC="exported by \`claimlint rules --export-phrases\`"
-  n="$($HELPERS phrases "$RESULTS/exported-phrases.txt" --out "$PHRASES")"
+  n_phrases="$($HELPERS phrases "$RESULTS/exported-phrases.txt" --out "$PHRASES")"
 else
   if [ -n "$BIN" ]; then
     log "warning: \`claimlint rules --export-phrases\` failed or printed nothing; using bench/phrases-fallback.txt"
   fi
   PHRASE_SRC="bench/phrases-fallback.txt (fallback: \`claimlint rules --export-phrases\` unavailable)"
-  n="$($HELPERS phrases --comments bench/phrases-fallback.txt --out "$PHRASES")"
+  n_phrases="$($HELPERS phrases --comments bench/phrases-fallback.txt --out "$PHRASES")"
 fi
-info phrases "$n phrases, $PHRASE_SRC; copied to $PHRASES"
-log "phrase list: $n phrases, $PHRASE_SRC"
+info phrases "$n_phrases phrases, $PHRASE_SRC; copied to $PHRASES"
+log "phrase list: $n_phrases phrases, $PHRASE_SRC"
 
 $HELPERS prh "$PHRASES" --yml "$TOOLS/prh.yml" --rc "$TOOLS/.textlintrc.json" >/dev/null
 TEXTLINT_RC="$ROOT/$TOOLS/.textlintrc.json"
@@ -334,27 +334,27 @@ log "== start-up: one post, and the three posts of a commit"
 # The pre-commit case: the whole process on a few kilobytes, loading the
 # embedded pack included.
 startup_specs=()
-for n in 1 3; do
-  d="$CORPUS/post-$n"
+for posts in 1 3; do
+  d="$CORPUS/post-$posts"
   rm -rf "$d"; mkdir -p "$d"
-  find "$C1" -type f -name '*.md' | sort | head -n "$n" | while read -r f; do cp "$f" "$d/"; done
+  find "$C1" -type f -name '*.md' | sort | head -n "$posts" | while read -r f; do cp "$f" "$d/"; done
   mapfile -t r < <(rg_args "$d" default)
-  check_run "startup-rg-$n" "${r[@]}"
+  check_run "startup-rg-$posts" "${r[@]}"
   if [ -n "$BIN" ]; then
     mapfile -t c < <(cl_args "$d" default)
-    check_run "startup-claimlint-$n" "${c[@]}"
-    check_claimlint_files "startup-claimlint-$n" "$d"
-    startup_specs+=("startup-claimlint-$n=$(q "${c[@]}") > /dev/null")
+    check_run "startup-claimlint-$posts" "${c[@]}"
+    check_claimlint_files "startup-claimlint-$posts" "$d"
+    startup_specs+=("startup-claimlint-$posts=$(q "${c[@]}") > /dev/null")
   fi
-  startup_specs+=("startup-rg-$n=$(q "${r[@]}") > /dev/null")
+  startup_specs+=("startup-rg-$posts=$(q "${r[@]}") > /dev/null")
 done
 bench startup "--min-runs 30" "${startup_specs[@]}"
-for n in 1 3; do
-  if [ "$n" = 1 ]; then label="one post"; else label="three posts (a commit)"; fi
+for posts in 1 3; do
+  if [ "$posts" = 1 ]; then label="one post"; else label="three posts (a commit)"; fi
   if [ -n "$BIN" ]; then
-    add_row "startup-claimlint-$n" startup "claimlint, $label" claimlint "$CORPUS/post-$n" "$ALLT" "$RESULTS/startup.json" claimlint-json "startup-rg-$n"
+    add_row "startup-claimlint-$posts" startup "claimlint, $label" claimlint "$CORPUS/post-$posts" "$ALLT" "$RESULTS/startup.json" claimlint-json "startup-rg-$posts"
   fi
-  add_row "startup-rg-$n" startup "ripgrep (floor), $label" rg "$CORPUS/post-$n" "$ALLT" "$RESULTS/startup.json" rg-count "startup-rg-$n"
+  add_row "startup-rg-$posts" startup "ripgrep (floor), $label" rg "$CORPUS/post-$posts" "$ALLT" "$RESULTS/startup.json" rg-count "startup-rg-$posts"
 done
 
 log "== textlint + prh"
@@ -377,7 +377,7 @@ else
   check_run c10-textlint "${TL[@]}" "$C10"
   bench textlint "$SLOW" "c10-textlint=$(q "${TL[@]}" "$C10") > /dev/null"
   add_row c10-textlint main "textlint + prh" textlint "$C10" 1 "$RESULTS/textlint.json" textlint c10-rg-1 \
-    "one Node process; prh dictionary with $n regex rules generated from the phrase list"
+    "one Node process; prh dictionary with $n_phrases regex rules generated from the phrase list"
 fi
 
 log "== proselint (1 MB)"
