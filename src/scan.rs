@@ -705,6 +705,7 @@ impl ScannerBuilder {
             })
             .collect();
         Ok(Scanner {
+            workload: self.workload,
             ac,
             literals: self.literals,
             set,
@@ -837,6 +838,7 @@ thread_local! {
 /// The compiled prefilter.
 #[derive(Debug)]
 pub struct Scanner {
+    workload: Workload,
     ac: Option<AhoCorasick>,
     literals: Vec<Literal>,
     /// The regexes without rare required literals (`set_members[i]` is the
@@ -847,6 +849,49 @@ pub struct Scanner {
 }
 
 impl Scanner {
+    /// For a small workload, compiles on every thread of the current pool
+    /// the regexes that `texts` (one document's segments) will run: on a
+    /// few short posts, compiling them is most of the run, and scanning
+    /// one document is otherwise single-threaded. A no-op for large
+    /// workloads, where each regex compiles once early in the run.
+    pub fn prepare(&self, texts: &[&str]) {
+        use rayon::prelude::*;
+        let Some(ac) = &self.ac else { return };
+        if self.workload != Workload::Small {
+            return;
+        }
+        let n = self.regexes.len();
+        let mut need = vec![false; n];
+        let (mut gated, mut also) = (vec![false; n], vec![false; n]);
+        for text in texts {
+            gated.iter_mut().for_each(|g| *g = false);
+            also.iter_mut().for_each(|a| *a = false);
+            for m in ac.find_overlapping_iter(*text) {
+                for &(owner, _, _) in &self.literals[m.pattern().as_usize()].owners {
+                    match owner {
+                        Owner::Gate(r) => gated[r] = true,
+                        Owner::Also(r) => also[r] = true,
+                        _ => {}
+                    }
+                }
+            }
+            for r in 0..n {
+                need[r] |= gated[r] && (!self.regexes[r].needs_also || also[r]);
+            }
+        }
+        let todo: Vec<&LazyRegex> = (0..n)
+            .filter(|&r| need[r])
+            .map(|r| &self.regexes[r])
+            .collect();
+        todo.par_iter().for_each(|lazy| {
+            if lazy.anchored {
+                lazy.dfa();
+            } else {
+                lazy.get();
+            }
+        });
+    }
+
     /// Every hit in `text`, sorted by start, longest first.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
@@ -1249,5 +1294,31 @@ mod tests {
         for source in sources {
             assert_eq!(known_gate(source), gate(source), "{source}");
         }
+    }
+
+    /// `prepare` compiles every gated regex the scan then runs, and the
+    /// hits are those of an unprepared large-workload scanner.
+    #[test]
+    fn prepare_compiles_what_the_scan_runs() {
+        use crate::rule::compile::{builtin_files, load_for};
+        let small = load_for(&builtin_files(), Workload::Small).unwrap();
+        let large = load_for(&builtin_files(), Workload::Large).unwrap();
+        let text = "My depression is completely gone, and our doctors know exactly how it works.";
+        let compiled = |s: &Scanner| -> Vec<bool> {
+            s.regexes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !s.set_members.contains(i))
+                .map(|(_, r)| r.dfa.get().is_some() || r.regex.get().is_some())
+                .collect()
+        };
+        assert!(compiled(&small.scanner).iter().all(|c| !c));
+        small.scanner.prepare(&[text]);
+        let prepared = compiled(&small.scanner);
+        assert!(prepared.iter().filter(|&&c| c).count() >= 2);
+        let hits = small.scanner.scan(text);
+        assert_eq!(compiled(&small.scanner), prepared);
+        assert_eq!(hits, large.scanner.scan(text));
+        assert!(!hits.is_empty());
     }
 }

@@ -62,6 +62,8 @@ impl<'a> Analysis<'a> {
         options: &ParseOptions,
     ) -> Self {
         let mut doc = Document::parse_with(source, format, options);
+        let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
+        rules.scanner.prepare(&texts);
         let prose = doc.segments.len();
         let mut analysis = Self {
             rules,
