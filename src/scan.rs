@@ -386,6 +386,12 @@ fn minimised(set: &[String], case_insensitive: bool) -> Option<Vec<String>> {
     (!kept.is_empty() && kept.len() <= MAX_GATE_LITERALS).then_some(kept)
 }
 
+/// Whether a literal is rare enough in prose to skip most text: one of its
+/// words is (four or more letters and not a common word, or three letters
+/// and not a common three-letter word), it is a phrase of eight or more
+/// characters, or it holds a character prose seldom uses (brackets, `%`,
+/// `#`, a digit next to punctuation, non-ASCII). Under case insensitivity a
+/// non-ASCII letter is refused (the automaton folds ASCII only).
 fn rare(literal: &str, case_insensitive: bool) -> bool {
     let t = literal.trim();
     if t.is_empty() || (case_insensitive && t.chars().any(|c| !c.is_ascii() && c.is_alphabetic())) {
