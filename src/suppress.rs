@@ -126,20 +126,10 @@ pub fn is_plain_directive(trimmed_line: &str) -> bool {
         .is_some_and(|rest| rest.trim_start().starts_with(PREFIX))
 }
 
-fn html_comments_in(text: &str, range: Range<usize>, out: &mut Vec<Raw>) {
-    for caps in HTML_COMMENT.captures_iter(&text[range.clone()]) {
-        let (Some(all), Some(inner)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        out.push(Raw {
-            span: range.start + all.start()..range.start + all.end(),
-            inner: range.start + inner.start()..range.start + inner.end(),
-        });
-    }
-}
-
-fn mdx_comments_in(text: &str, range: Range<usize>, out: &mut Vec<Raw>) {
-    for caps in MDX_COMMENT.captures_iter(&text[range.clone()]) {
+/// The comments `comment` (whose group 1 is the comment's inside) finds in
+/// `text[range]`, with file offsets.
+fn comments_in(comment: &Regex, text: &str, range: Range<usize>, out: &mut Vec<Raw>) {
+    for caps in comment.captures_iter(&text[range.clone()]) {
         let (Some(all), Some(inner)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
@@ -188,18 +178,18 @@ fn find_raw(text: &str, format: Format) -> Vec<Raw> {
                 }
             }
             for r in ranges {
-                html_comments_in(text, r, &mut out);
+                comments_in(&HTML_COMMENT, text, r, &mut out);
             }
         }
         Format::Html => {
             for r in crate::document::html::comments(text) {
-                html_comments_in(text, r, &mut out);
+                comments_in(&HTML_COMMENT, text, r, &mut out);
             }
         }
         Format::Mdx => {
             // `{/* claimlint-disable … */}`: MDX has no HTML comments.
             for r in crate::document::mdx::comments(text) {
-                mdx_comments_in(text, r, &mut out);
+                comments_in(&MDX_COMMENT, text, r, &mut out);
             }
         }
     }
