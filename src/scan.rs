@@ -658,19 +658,22 @@ impl ScannerBuilder {
                 self.add_gate(Owner::Gate(i), &literal);
             }
         }
+        // The automaton runs over an ASCII-lowercased copy of the text,
+        // which gives the same matches as an ASCII-case-insensitive
+        // automaton at the same offsets, and builds in less than half the
+        // time (one transition per letter instead of two).
         let ac = if self.literals.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .kind(Some(match self.workload {
                         Workload::Small => AhoCorasickKind::NoncontiguousNFA,
                         Workload::Large => AhoCorasickKind::DFA,
                     }))
                     .prefilter(false)
-                    .build(self.literals.iter().map(|l| l.text.as_str()))
+                    .build(self.literals.iter().map(|l| l.text.to_ascii_lowercase()))
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
             )
         };
@@ -830,9 +833,19 @@ impl LazyRegex {
     }
 }
 
+/// `text` with ASCII letters lowercased, in `buf` (same length, same
+/// offsets).
+fn ascii_lowercase<'b>(text: &str, buf: &'b mut Vec<u8>) -> &'b [u8] {
+    buf.clear();
+    buf.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    buf
+}
+
 /// Per-thread buffers reused from one scan to the next.
 #[derive(Debug, Default)]
 struct Scratch {
+    /// The text, ASCII-lowercased (what the automaton reads).
+    lower: Vec<u8>,
     run: Vec<usize>,
     starts: Vec<(usize, u8, usize)>,
 }
@@ -869,10 +882,11 @@ impl Scanner {
         let n = self.regexes.len();
         let mut need = vec![false; n];
         let (mut gated, mut also) = (vec![false; n], vec![false; n]);
+        let mut lower = Vec::new();
         for text in texts {
             gated.iter_mut().for_each(|g| *g = false);
             also.iter_mut().for_each(|a| *a = false);
-            for m in ac.find_overlapping_iter(*text) {
+            for m in ac.find_overlapping_iter(ascii_lowercase(text, &mut lower)) {
                 for &(owner, _, _) in &self.literals[m.pattern().as_usize()].owners {
                     match owner {
                         Owner::Gate(r) => gated[r] = true,
@@ -911,15 +925,14 @@ impl Scanner {
         // Regexes to search this text with: inner-gated ones whose literal
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
-        let run = &mut scratch.run;
+        let Scratch { lower, run, starts } = scratch;
         run.clear();
         // (regex, 0, 0) when an `Also` literal of the regex occurs, then
         // (regex, 1, start) per gate literal: sorted, the marker comes
         // first in each regex's run.
-        let starts = &mut scratch.starts;
         starts.clear();
         if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
+            for m in ac.find_overlapping_iter(ascii_lowercase(text, lower)) {
                 let literal = &self.literals[m.pattern().as_usize()];
                 let range = m.range();
                 let mut bounded = None;
