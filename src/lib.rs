@@ -30,6 +30,7 @@ pub mod fix;
 pub mod lsp;
 pub mod render;
 pub mod rule;
+pub mod rx;
 pub mod scan;
 pub mod source;
 pub mod suppress;

@@ -1,23 +1,24 @@
 //! The prefilter: one pass over a segment finds every literal and regex of
 //! every rule and lexicon.
 //!
-//! All phrases go into one Aho-Corasick automaton (ASCII case-insensitive,
-//! overlapping matches, word boundaries checked per hit); all regexes go into
-//! one `RegexSet`, and only the regexes the set reports run again to locate
-//! their matches. Adding rules adds patterns, never passes over the text.
+//! All phrases, and the literals every match of a regex must contain (its
+//! gate), go into one Aho-Corasick automaton, which reads the segment
+//! ASCII-lowercased (overlapping matches; word boundaries checked per hit).
+//! A gated regex runs only where its gate occurs: anchored at the gate
+//! when every match starts with it, else over the segment. The few regexes
+//! without a rare literal go into one `RegexSet`, and only those it reports
+//! run again to locate their matches. Adding rules adds patterns, never
+//! passes over the text.
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::panic::{RefUnwindSafe, UnwindSafe};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexSet, RegexSetBuilder};
-use regex_automata::nfa::thompson;
-use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, hybrid};
+use regex::{RegexSet, RegexSetBuilder};
 
 use crate::document::sentence::is_word_char;
+use crate::rx;
 
 mod pack_gates;
 use crate::rule::{GroupIdx, LexIdx, RuleIdx};
@@ -724,20 +725,6 @@ impl ScannerBuilder {
     }
 }
 
-/// A forward lazy DFA for anchored searches, with a cache per thread.
-struct AnchoredDfa {
-    dfa: Arc<hybrid::dfa::DFA>,
-    caches: Pool<hybrid::dfa::Cache, CacheFn>,
-}
-
-type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
-
-impl std::fmt::Debug for AnchoredDfa {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnchoredDfa").finish_non_exhaustive()
-    }
-}
-
 /// A regex compiled the first time its gate or the set reports it: most
 /// rules' regexes never match a given corpus, and compiling them all up
 /// front would dominate start-up.
@@ -750,86 +737,18 @@ struct LazyRegex {
     anchored: bool,
     /// Whether its anchored runs also need an [`Owner::Also`] literal.
     needs_also: bool,
-    regex: OnceLock<Option<Regex>>,
-    dfa: OnceLock<Option<AnchoredDfa>>,
+    regex: OnceLock<rx::Regex>,
+    dfa: OnceLock<rx::AnchoredRegex>,
 }
 
 impl LazyRegex {
-    fn get(&self) -> Option<&Regex> {
-        self.regex
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.source)
-                    .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
-                    .build()
-                    .ok()
-            })
-            .as_ref()
+    fn get(&self) -> &rx::Regex {
+        self.regex.get_or_init(|| rx::Regex::new(&self.source))
     }
 
-    fn dfa(&self) -> Option<&AnchoredDfa> {
+    fn anchored(&self) -> &rx::AnchoredRegex {
         self.dfa
-            .get_or_init(|| {
-                let dfa = hybrid::dfa::DFA::builder()
-                    .thompson(
-                        thompson::Config::new()
-                            .nfa_size_limit(Some(crate::rule::compile::SET_SIZE_LIMIT)),
-                    )
-                    .build(&self.source)
-                    .ok()?;
-                let dfa = Arc::new(dfa);
-                let for_caches = Arc::clone(&dfa);
-                let create: CacheFn = Box::new(move || for_caches.create_cache());
-                Some(AnchoredDfa {
-                    dfa,
-                    caches: Pool::new(create),
-                })
-            })
-            .as_ref()
-    }
-
-    /// Runs the regex anchored at each of `starts` (ascending) and calls
-    /// `found(start, end)` for each non-empty match; a start before the end
-    /// of the previous match is skipped, as `find_iter` would. Word
-    /// boundaries look behind each start.
-    fn matches_at(
-        &self,
-        text: &str,
-        starts: impl Iterator<Item = usize>,
-        mut found: impl FnMut(usize, usize),
-    ) {
-        let mut resume = 0;
-        let fallback = |start: usize| {
-            // No lazy DFA for this regex (a Unicode word boundary), or it
-            // gave up: the leftmost match from `start` is the one at
-            // `start`, if any.
-            self.get()?
-                .find_at(text, start)
-                .filter(|m| m.start() == start)
-                .map(|m| m.end())
-        };
-        let dfa = self.dfa();
-        let mut cache = dfa.map(|d| d.caches.get());
-        for start in starts {
-            if start < resume {
-                continue;
-            }
-            let end = match (dfa, cache.as_deref_mut()) {
-                (Some(d), Some(cache)) => {
-                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                    match d.dfa.try_search_fwd(cache, &input) {
-                        Ok(m) => m.map(|m| m.offset()),
-                        Err(_) => fallback(start),
-                    }
-                }
-                _ => fallback(start),
-            };
-            if let Some(end) = end
-                && end > start
-            {
-                found(start, end);
-                resume = end;
-            }
-        }
+            .get_or_init(|| rx::AnchoredRegex::new(&self.source))
     }
 }
 
@@ -905,7 +824,7 @@ impl Scanner {
             .collect();
         todo.par_iter().for_each(|lazy| {
             if lazy.anchored {
-                lazy.dfa();
+                lazy.anchored();
             } else {
                 lazy.get();
             }
@@ -988,14 +907,15 @@ impl Scanner {
             if group.is_empty() {
                 continue;
             }
-            lazy.matches_at(text, group.iter().map(|s| s.2), |start, end| {
-                for &owner in &lazy.owners {
-                    hits.push(Hit {
-                        owner,
-                        range: start..end,
-                    });
-                }
-            });
+            lazy.anchored()
+                .matches_at(text, group.iter().map(|s| s.2), |start, end| {
+                    for &owner in &lazy.owners {
+                        hits.push(Hit {
+                            owner,
+                            range: start..end,
+                        });
+                    }
+                });
         }
         if let Some(set) = &self.set {
             run.extend(set.matches(text).iter().map(|i| self.set_members[i]));
@@ -1004,15 +924,11 @@ impl Scanner {
         run.dedup();
         for &index in run.iter() {
             let lazy = &self.regexes[index];
-            let Some(regex) = lazy.get() else { continue };
-            for m in regex.find_iter(text) {
-                if m.is_empty() {
-                    continue;
-                }
+            for range in lazy.get().find_iter(text) {
                 for &owner in &lazy.owners {
                     hits.push(Hit {
                         owner,
-                        range: m.range(),
+                        range: range.clone(),
                     });
                 }
             }
@@ -1035,7 +951,7 @@ impl Scanner {
     pub fn compile_all(&self) -> Vec<String> {
         self.regexes
             .iter()
-            .filter(|r| r.get().is_none())
+            .filter(|r| !r.get().compiles())
             .map(|r| r.source.clone())
             .collect()
     }
@@ -1073,7 +989,7 @@ impl Scanner {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -1189,7 +1105,8 @@ mod tests {
     }
 
     /// Every segment of the seeds and the labelled corpus.
-    fn corpus_segments() -> Vec<String> {
+    /// The Markdown segments of the seeds and the labelled corpus.
+    pub(crate) fn corpus_segments() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts = Vec::new();
         for dir in ["seeds", "tests/corpus"] {
@@ -1238,14 +1155,18 @@ mod tests {
         // Upper-cased copies check the case-insensitive gates.
         let upper: Vec<String> = texts.iter().map(|t| t.to_uppercase()).collect();
         texts.extend(upper);
+        // The reference: the `regex` crate's full search.
+        let full: Vec<regex::Regex> = scanner
+            .regexes
+            .iter()
+            .map(|lazy| regex::Regex::new(&lazy.source).unwrap())
+            .collect();
         let mut checked = 0;
         for text in &texts {
             let hits = scanner.scan(text);
             for (index, lazy) in scanner.regexes.iter().enumerate() {
                 let owner = lazy.owners[0];
-                let want: Vec<Range<usize>> = lazy
-                    .get()
-                    .unwrap()
+                let want: Vec<Range<usize>> = full[index]
                     .find_iter(text)
                     .filter(|m| !m.is_empty())
                     .map(|m| m.range())

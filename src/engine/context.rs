@@ -193,7 +193,7 @@ fn check_pattern(
     if pattern
         .unless
         .iter()
-        .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
+        .any(|re| re.find_iter(sentence).iter().any(|m| overlaps(m, &local)))
     {
         return Verdict::Drop;
     }
@@ -416,7 +416,7 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                     if sub
                         .unless
                         .iter()
-                        .any(|re| re.find_iter(sentence).any(|m| overlaps(&m.range(), &local)))
+                        .any(|re| re.find_iter(sentence).iter().any(|m| overlaps(m, &local)))
                     {
                         continue;
                     }

@@ -1093,7 +1093,6 @@ fn compile_rule(
                         regexes: r
                             .regex
                             .iter()
-                            .filter(|re| regex::Regex::new(&re.value).is_ok())
                             .map(|re| {
                                 let flags = if case_sensitive { "(?m)" } else { "(?mi)" };
                                 format!("{flags}{}", ascii_word_boundaries(&re.value))

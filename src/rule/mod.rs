@@ -13,8 +13,6 @@ pub mod spec;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::Regex;
-
 use crate::diagnostic::Severity;
 use crate::scan::Scanner;
 pub use spec::{Detect, Policy, RequireScope, Unit};
@@ -124,7 +122,7 @@ impl Template {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
-    compiled: std::sync::OnceLock<Option<Regex>>,
+    compiled: std::sync::OnceLock<std::sync::Arc<crate::rx::Regex>>,
 }
 
 impl LazyRegex {
@@ -136,34 +134,23 @@ impl LazyRegex {
         }
     }
 
+    /// The final source (flags included).
     pub fn source(&self) -> &str {
         &self.source
     }
 
-    /// The compiled regex (`None` only if it exceeds the size limit, which
-    /// loading rules out for every regex it accepts).
-    pub fn get(&self) -> Option<&Regex> {
+    fn get(&self) -> &crate::rx::Regex {
         self.compiled
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.source)
-                    .size_limit(compile::SET_SIZE_LIMIT)
-                    .build()
-                    .ok()
-            })
-            .as_ref()
+            .get_or_init(|| std::sync::Arc::new(crate::rx::Regex::new(&self.source)))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.get().is_some_and(|re| re.is_match(text))
+        self.get().is_match(text)
     }
 
-    pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> impl Iterator<Item = regex::Match<'h>> + 'r
-    where
-        'h: 'r,
-    {
-        self.get()
-            .into_iter()
-            .flat_map(move |re| re.find_iter(text))
+    /// The non-empty matches in `text`, in order.
+    pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
+        self.get().find_iter(text)
     }
 }
 

@@ -1,0 +1,363 @@
+//! Rule regexes compiled for short runs.
+//!
+//! A rule regex runs on short texts (a segment, a sentence), most of them
+//! on few documents, so what it costs to compile matters as much as how
+//! fast it searches: on one post, compiling is most of the run. The `regex`
+//! crate builds, per regex, several engines and literal prefilters that pay
+//! off on long haystacks; here a regex is only its Thompson NFAs, compiled
+//! by one compiler per thread (which keeps its UTF-8 tables from one regex
+//! to the next), and lazy DFAs over them. When a lazy DFA cannot run a
+//! regex (a Unicode word boundary) or gives up on a text, the search falls
+//! back to the `regex` crate, compiled on first need, so every search gives
+//! the `regex` crate's answer.
+
+use std::fmt;
+use std::ops::Range;
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::{Arc, OnceLock};
+
+use regex_automata::nfa::thompson::{self, NFA};
+use regex_automata::util::iter::Searcher;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input, MatchError, MatchKind, hybrid};
+
+use crate::rule::compile::SET_SIZE_LIMIT;
+
+thread_local! {
+    /// One Thompson compiler per thread and direction, reused so that its
+    /// UTF-8 state tables (hundreds of kilobytes) are allocated once rather
+    /// than for every regex with a non-ASCII class.
+    static FORWARD: thompson::Compiler = compiler(false);
+    static REVERSE: thompson::Compiler = compiler(true);
+}
+
+fn compiler(reverse: bool) -> thompson::Compiler {
+    let mut compiler = thompson::Compiler::new();
+    compiler.configure(
+        thompson::Config::new()
+            .reverse(reverse)
+            .nfa_size_limit(Some(SET_SIZE_LIMIT))
+            .which_captures(thompson::WhichCaptures::None),
+    );
+    compiler
+}
+
+/// The NFA of `source`, forward or reversed (to find where matches start).
+fn nfa(source: &str, reverse: bool) -> Option<NFA> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let compiler = if reverse { &REVERSE } else { &FORWARD };
+    compiler.with(|c| c.build_from_hir(&hir)).ok()
+}
+
+type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
+/// Search caches, one per thread at a time.
+type Caches<C> = Pool<C, CacheFn<C>>;
+
+/// The `regex` crate's compilation of a source, made on first need.
+#[derive(Debug)]
+struct Fallback {
+    source: String,
+    regex: OnceLock<Option<regex::Regex>>,
+}
+
+impl Fallback {
+    fn new(source: String) -> Self {
+        Fallback {
+            source,
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&regex::Regex> {
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(SET_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// A regex run only at chosen positions: its forward lazy DFA tells where
+/// the match that starts there ends.
+pub struct AnchoredRegex {
+    dfa: Option<(hybrid::dfa::DFA, Caches<hybrid::dfa::Cache>)>,
+    fallback: Fallback,
+}
+
+impl fmt::Debug for AnchoredRegex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnchoredRegex")
+            .field("source", &self.fallback.source)
+            .field("lazy", &self.dfa.is_some())
+            .finish()
+    }
+}
+
+impl AnchoredRegex {
+    /// Compiles `source` (a final source, flags included).
+    pub fn new(source: &str) -> Self {
+        let dfa = nfa(source, false)
+            .and_then(|nfa| hybrid::dfa::DFA::builder().build_from_nfa(nfa).ok())
+            .map(|dfa| {
+                let for_caches = dfa.clone();
+                let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
+                (dfa, Pool::new(create))
+            });
+        AnchoredRegex {
+            dfa,
+            fallback: Fallback::new(source.to_string()),
+        }
+    }
+
+    /// Calls `found(start, end)` for the match starting at each of `starts`
+    /// (ascending), skipping a start inside the previous match as
+    /// `find_iter` would, and empty matches. Word boundaries look behind
+    /// each start.
+    pub fn matches_at(
+        &self,
+        text: &str,
+        starts: impl Iterator<Item = usize>,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        // The leftmost match from `start` is the one at `start`, if any.
+        let fallback = |start: usize| {
+            self.fallback
+                .get()?
+                .find_at(text, start)
+                .filter(|m| m.start() == start)
+                .map(|m| m.end())
+        };
+        let mut cache = self.dfa.as_ref().map(|(_, pool)| pool.get());
+        let mut resume = 0;
+        for start in starts {
+            if start < resume {
+                continue;
+            }
+            let end = match (&self.dfa, cache.as_deref_mut()) {
+                (Some((dfa, _)), Some(cache)) => {
+                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                    match dfa.try_search_fwd(cache, &input) {
+                        Ok(m) => m.map(|m| m.offset()),
+                        Err(_) => fallback(start),
+                    }
+                }
+                _ => fallback(start),
+            };
+            if let Some(end) = end
+                && end > start
+            {
+                found(start, end);
+                resume = end;
+            }
+        }
+    }
+}
+
+/// A regex searched anywhere in a text: a forward lazy DFA finds where the
+/// leftmost-first match ends, a reverse one where it starts.
+pub struct Regex {
+    lazy: Option<(Arc<hybrid::regex::Regex>, Caches<hybrid::regex::Cache>)>,
+    fallback: Fallback,
+}
+
+impl fmt::Debug for Regex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Regex")
+            .field("source", &self.fallback.source)
+            .field("lazy", &self.lazy.is_some())
+            .finish()
+    }
+}
+
+impl Regex {
+    /// Compiles `source` (a final source, flags included).
+    pub fn new(source: &str) -> Self {
+        let lazy = (|| {
+            let forward = hybrid::dfa::DFA::builder()
+                .build_from_nfa(nfa(source, false)?)
+                .ok()?;
+            let reverse = hybrid::dfa::DFA::builder()
+                .configure(
+                    hybrid::dfa::DFA::config()
+                        .prefilter(None)
+                        .specialize_start_states(false)
+                        .match_kind(MatchKind::All),
+                )
+                .build_from_nfa(nfa(source, true)?)
+                .ok()?;
+            let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
+            let for_caches = Arc::clone(&regex);
+            let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
+            Some((regex, Pool::new(create)))
+        })();
+        Regex {
+            lazy,
+            fallback: Fallback::new(source.to_string()),
+        }
+    }
+
+    /// Whether the regex compiles at all (`false` only past the size
+    /// limit).
+    pub fn compiles(&self) -> bool {
+        self.lazy.is_some() || self.fallback.get().is_some()
+    }
+
+    /// The non-empty matches in `text`, in order, as `find_iter` gives them.
+    pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        if let Some((regex, pool)) = &self.lazy {
+            let mut cache = pool.get();
+            let mut searcher = Searcher::new(Input::new(text));
+            let complete: Result<(), MatchError> = loop {
+                match searcher.try_advance(|input| regex.try_search(&mut cache, input)) {
+                    Ok(Some(m)) => {
+                        if !m.is_empty() {
+                            out.push(m.range());
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            if complete.is_ok() {
+                return out;
+            }
+            out.clear();
+        }
+        if let Some(regex) = self.fallback.get() {
+            out.extend(
+                regex
+                    .find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range()),
+            );
+        }
+        out
+    }
+
+    /// Whether the regex matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        if let Some((regex, pool)) = &self.lazy {
+            let input = Input::new(text).earliest(true);
+            if let Ok(m) = regex.try_search(&mut pool.get(), &input) {
+                return m.is_some();
+            }
+        }
+        self.fallback.get().is_some_and(|r| r.is_match(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sources shaped like the rule pack's final regexes (ASCII word
+    /// boundaries, case-insensitive groups, Unicode classes), one with a
+    /// Unicode word boundary (which the lazy DFA cannot run), and one
+    /// that can match the empty string.
+    const SOURCES: &[&str] = &[
+        r"(?i:(?-u:\b)ketamine(?-u:\b))",
+        r"(?i:(?-u:\b)cure[sd]?(?-u:\b))",
+        r"(?i:(?-u:\b)so(?-u:\s)+(?-u:\w)+(?-u:\s)+can heal)",
+        r"(?i:[^.!?]{0,20}heal(?:s|ing)?)",
+        r"(?i:\p{L}+é)",
+        r"(?i:(?-u:\b)(?:100|ninety)(?-u:\s)*%)",
+        r"\bcafé\b",
+        r"(?i:k?)",
+    ];
+
+    const TEXTS: &[&str] = &[
+        "",
+        "Ketamine cures depression. So you can heal! KETAMINE is safe.",
+        "ketamines cured; so much can heal; so it can heal",
+        "The café serves café-crème. Café\r\nnaïve résumé heals 100 % of the time.",
+        "ſo it can heal — ninety% — \u{212A}etamine ketamine.",
+        "Nothing here heals, nothing cures",
+    ];
+
+    fn reference(source: &str) -> regex::Regex {
+        regex::Regex::new(source).unwrap()
+    }
+
+    #[test]
+    fn searches_agree_with_the_regex_crate() {
+        for source in SOURCES {
+            let regex = Regex::new(source);
+            let full = reference(source);
+            assert!(regex.compiles());
+            for text in TEXTS {
+                let want: Vec<Range<usize>> = full
+                    .find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range())
+                    .collect();
+                assert_eq!(regex.find_iter(text), want, "{source} in {text:?}");
+                assert_eq!(regex.is_match(text), full.is_match(text), "{source}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_unicode_word_boundary_needs_the_fallback() {
+        for source in SOURCES {
+            let lazy = Regex::new(source).lazy.is_some();
+            assert_eq!(lazy, !source.starts_with(r"\b"), "{source}");
+            let anchored = AnchoredRegex::new(source).dfa.is_some();
+            assert_eq!(anchored, lazy, "{source}");
+        }
+    }
+
+    /// Run at every character boundary, the anchored search finds what
+    /// `find_iter` finds (it skips starts inside a previous match).
+    #[test]
+    fn anchored_runs_at_every_position_find_what_find_iter_finds() {
+        for source in SOURCES.iter().filter(|s| !s.ends_with("k?)")) {
+            let anchored = AnchoredRegex::new(source);
+            let full = reference(source);
+            for text in TEXTS {
+                let mut got = Vec::new();
+                let starts = text.char_indices().map(|(i, _)| i);
+                anchored.matches_at(text, starts, |s, e| got.push(s..e));
+                let want: Vec<Range<usize>> = full.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(got, want, "{source} in {text:?}");
+            }
+        }
+    }
+
+    /// Every exception regex of the built-in pack (`unless`,
+    /// `unless_sentence`) agrees with the `regex` crate on every segment
+    /// of the seeds and the labelled corpus.
+    #[test]
+    fn the_packs_exception_regexes_agree_with_the_regex_crate() {
+        use crate::rule::RuleKind;
+        let pack = crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap();
+        let mut regexes = Vec::new();
+        for rule in &pack.rules {
+            match &rule.kind {
+                RuleKind::Pattern(p) => regexes.extend(p.unless.iter().chain(&p.unless_sentence)),
+                RuleKind::Substitution(s) => regexes.extend(&s.unless),
+                _ => {}
+            }
+        }
+        assert!(
+            regexes.len() > 20,
+            "too few exception regexes: {}",
+            regexes.len()
+        );
+        let texts = crate::scan::tests::corpus_segments();
+        let mut matched = 0;
+        for lazy in regexes {
+            let full = reference(lazy.source());
+            for text in &texts {
+                let want: Vec<Range<usize>> = full.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(lazy.find_iter(text), want, "{} in {text:?}", lazy.source());
+                assert_eq!(lazy.is_match(text), !want.is_empty());
+                matched += want.len();
+            }
+        }
+        assert!(matched > 50, "too few matches checked: {matched}");
+    }
+}
