@@ -678,29 +678,18 @@ impl ScannerBuilder {
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
             )
         };
-        let set = if ungated.is_empty() {
-            None
-        } else {
-            Some(
-                RegexSetBuilder::new(ungated.iter().map(|&i| &self.regexes[i].0))
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .map_err(|e| {
-                        // Name the regex that does not fit, if one alone is too big.
-                        let culprit = self.regexes.iter().find(|(s, _)| {
-                            regex::RegexBuilder::new(s)
-                                .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
-                                .build()
-                                .is_err()
-                        });
-                        match culprit {
-                            Some((s, _)) => format!("regex is too large to compile: {s}"),
-                            None => format!("cannot combine the rule regexes: {e}"),
-                        }
-                    })?,
-            )
-        };
+        // The set of regexes without a gate is built on first use (on a
+        // small workload, alongside the regexes a document needs), unless
+        // it holds a regex from outside the built-in pack, which is
+        // checked now so that a regex too large is an error at load time.
+        let set = OnceLock::new();
+        if ungated.iter().any(|&i| !self.builtin[i]) {
+            let sources: Vec<&str> = ungated
+                .iter()
+                .map(|&i| self.regexes[i].0.as_str())
+                .collect();
+            let _ = set.set(Some(build_set(&sources)?));
+        }
         let regexes = self
             .regexes
             .into_iter()
@@ -723,6 +712,27 @@ impl ScannerBuilder {
             regexes,
         })
     }
+}
+
+/// One `RegexSet` of `sources`, or which of them does not fit.
+fn build_set(sources: &[&str]) -> Result<RegexSet, String> {
+    RegexSetBuilder::new(sources)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .map_err(|e| {
+            // Name the regex that does not fit, if one alone is too big.
+            let culprit = sources.iter().find(|s| {
+                regex::RegexBuilder::new(s)
+                    .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
+                    .build()
+                    .is_err()
+            });
+            match culprit {
+                Some(s) => format!("regex is too large to compile: {s}"),
+                None => format!("cannot combine the rule regexes: {e}"),
+            }
+        })
 }
 
 /// A regex compiled the first time its gate or the set reports it: most
@@ -781,7 +791,7 @@ pub struct Scanner {
     literals: Vec<Literal>,
     /// The regexes without rare required literals (`set_members[i]` is the
     /// index in `regexes` of the set's pattern `i`).
-    set: Option<RegexSet>,
+    set: OnceLock<Option<RegexSet>>,
     set_members: Vec<usize>,
     regexes: Vec<LazyRegex>,
 }
@@ -822,13 +832,37 @@ impl Scanner {
             .filter(|&r| need[r])
             .map(|r| &self.regexes[r])
             .collect();
-        todo.par_iter().for_each(|lazy| {
-            if lazy.anchored {
-                lazy.anchored();
-            } else {
-                lazy.get();
-            }
-        });
+        // The set is the largest of these: it starts first, and the other
+        // thread takes the regexes (this one joins in when it is done).
+        rayon::join(
+            || self.set(),
+            || {
+                todo.par_iter().for_each(|lazy| {
+                    if lazy.anchored {
+                        lazy.anchored();
+                    } else {
+                        lazy.get();
+                    }
+                })
+            },
+        );
+    }
+
+    /// The set of regexes without a gate (built on first use).
+    fn set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                if self.set_members.is_empty() {
+                    return None;
+                }
+                let sources: Vec<&str> = self
+                    .set_members
+                    .iter()
+                    .map(|&i| self.regexes[i].source.as_str())
+                    .collect();
+                build_set(&sources).ok()
+            })
+            .as_ref()
     }
 
     /// Every hit in `text`, sorted by start, longest first.
@@ -917,7 +951,7 @@ impl Scanner {
                     }
                 });
         }
-        if let Some(set) = &self.set {
+        if let Some(set) = self.set() {
             run.extend(set.matches(text).iter().map(|i| self.set_members[i]));
         }
         run.sort_unstable();
@@ -945,15 +979,20 @@ impl Scanner {
         hits
     }
 
-    /// Compiles every regex now and returns the sources that do not
-    /// compile. The test suite runs this on the built-in pack, whose gated
-    /// regexes are otherwise compiled on first use.
+    /// Compiles every regex and the set now and returns what does not
+    /// compile. The test suite runs this on the built-in pack, whose
+    /// regexes and set are otherwise compiled on first use.
     pub fn compile_all(&self) -> Vec<String> {
-        self.regexes
+        let mut failed: Vec<String> = self
+            .regexes
             .iter()
             .filter(|r| !r.get().compiles())
             .map(|r| r.source.clone())
-            .collect()
+            .collect();
+        if !self.set_members.is_empty() && self.set().is_none() {
+            failed.push("(the set of regexes without a gate)".into());
+        }
+        failed
     }
 
     /// How many regexes run anchored at their prefix literals, how many
