@@ -155,6 +155,48 @@ fn output_is_identical_for_any_thread_count() {
     assert_eq!(human1.stdout, human4.stdout);
 }
 
+/// Files are linted in chunks, the next chunk while the last is written:
+/// over many chunks, the output is still in path order and the same for
+/// any number of threads.
+#[test]
+fn output_over_many_chunks_is_in_path_order_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sources: Vec<std::path::PathBuf> = common::seeds();
+    for entry in std::fs::read_dir(root().join("tests/corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            sources.push(path);
+        }
+    }
+    sources.sort();
+    let n = 300;
+    for i in 0..n {
+        let source = &sources[i % sources.len()];
+        std::fs::copy(source, dir.path().join(format!("post-{i:03}.md"))).unwrap();
+    }
+    let run = |args: &[&str]| claimlint().args(args).arg(dir.path()).output().unwrap();
+    let one = run(&["--format", "json", "-j", "1"]);
+    let value: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(value["summary"]["files"], n);
+    let paths: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = paths.iter().copied().collect();
+    assert!(
+        distinct.len() > n / 2,
+        "only {} files have findings",
+        distinct.len()
+    );
+    assert!(paths.windows(2).all(|w| w[0] <= w[1]), "not in path order");
+    for threads in ["2", "3"] {
+        assert_eq!(run(&["--format", "json", "-j", threads]).stdout, one.stdout);
+    }
+    assert_eq!(run(&["-j", "1"]).stdout, run(&["-j", "3"]).stdout);
+}
+
 #[test]
 fn walking_respects_ignore_files_and_hidden_files_and_extensions() {
     let dir = tempfile::tempdir().unwrap();

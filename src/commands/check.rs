@@ -658,55 +658,70 @@ pub fn run(
     let mut github_out = Vec::new();
     let mut json_out = Vec::new();
     let mut sarif_out = Vec::new();
-    for chunk in jobs.chunks(CHUNK) {
-        let results: Vec<FileResult> =
-            pool.install(|| chunk.par_iter().map(|job| run.lint(job, &stdin)).collect());
-        for result in results {
-            match result {
-                FileResult::Linted(l) => {
-                    let l = *l;
-                    files += 1;
-                    counts.merge(l.counts);
-                    failing += l.failing;
-                    matched += l.baseline_matched;
-                    gone += l.baseline_fixed;
-                    fixes += l.fixes_applied;
-                    fixed_files += usize::from(l.fixes_applied > 0);
-                    entries.extend(l.entries);
-                    if let Some(d) = l.diff {
-                        diffs.push_str(&d);
-                    }
-                    match l.rendered {
-                        Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
-                        Rendered::Text(t) => text_out.push_str(&t),
-                        Rendered::Github(g) => github_out.extend(g),
-                        Rendered::Json(j) => match json_stream.as_mut() {
-                            Some(stream) => {
-                                for d in &j {
-                                    stream.item(out, d)?;
-                                }
+    let mut handle = |result: FileResult| -> std::io::Result<()> {
+        match result {
+            FileResult::Linted(l) => {
+                let l = *l;
+                files += 1;
+                counts.merge(l.counts);
+                failing += l.failing;
+                matched += l.baseline_matched;
+                gone += l.baseline_fixed;
+                fixes += l.fixes_applied;
+                fixed_files += usize::from(l.fixes_applied > 0);
+                entries.extend(l.entries);
+                if let Some(d) = l.diff {
+                    diffs.push_str(&d);
+                }
+                match l.rendered {
+                    Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
+                    Rendered::Text(t) => text_out.push_str(&t),
+                    Rendered::Github(g) => github_out.extend(g),
+                    Rendered::Json(j) => match json_stream.as_mut() {
+                        Some(stream) => {
+                            for d in &j {
+                                stream.item(out, d)?;
                             }
-                            None => json_out.extend(j),
-                        },
-                        Rendered::Sarif(s) => sarif_out.extend(s),
-                    }
+                        }
+                        None => json_out.extend(j),
+                    },
+                    Rendered::Sarif(s) => sarif_out.extend(s),
                 }
-                FileResult::Failed { path, message } => {
-                    failed += 1;
-                    err.write_all(
-                        human::render_plain_error(style_err, &format!("{path}: {message}"))
-                            .as_bytes(),
-                    )?;
-                }
-                FileResult::Skipped { path, message } => {
-                    err.write_all(
-                        human::render_plain_warning(style_err, &format!("{path}: {message}"))
-                            .as_bytes(),
-                    )?;
-                }
-                FileResult::Ignored => {}
             }
+            FileResult::Failed { path, message } => {
+                failed += 1;
+                err.write_all(
+                    human::render_plain_error(style_err, &format!("{path}: {message}")).as_bytes(),
+                )?;
+            }
+            FileResult::Skipped { path, message } => {
+                err.write_all(
+                    human::render_plain_warning(style_err, &format!("{path}: {message}"))
+                        .as_bytes(),
+                )?;
+            }
+            FileResult::Ignored => {}
         }
+        Ok(())
+    };
+    let lint_chunk = |chunk: &[Job]| -> Vec<FileResult> {
+        chunk.par_iter().map(|job| run.lint(job, &stdin)).collect()
+    };
+    let mut chunks = jobs.chunks(CHUNK);
+    let mut ready = chunks
+        .next()
+        .map(|chunk| pool.install(|| lint_chunk(chunk)));
+    while let Some(results) = ready.take() {
+        // The workers lint the next chunk while this one is written.
+        let upcoming = chunks.next();
+        let written = pool.in_place_scope(|scope| {
+            if let Some(chunk) = upcoming {
+                let (ready, lint_chunk) = (&mut ready, &lint_chunk);
+                scope.spawn(move |_| *ready = Some(lint_chunk(chunk)));
+            }
+            results.into_iter().try_for_each(&mut handle)
+        });
+        written?;
     }
 
     // --write-baseline: record, report, succeed.
