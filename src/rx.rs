@@ -50,8 +50,28 @@ fn nfa(source: &str, reverse: bool) -> Option<NFA> {
 }
 
 type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
-/// Search caches, one per thread at a time.
-type Caches<C> = Pool<C, CacheFn<C>>;
+
+/// A lazy DFA (or a pair) with its search caches, one per thread at a
+/// time.
+struct Lazy<E, C> {
+    engine: E,
+    caches: Pool<C, CacheFn<C>>,
+}
+
+impl<E, C> Lazy<E, C> {
+    fn new(engine: E, create: CacheFn<C>) -> Self {
+        Lazy {
+            engine,
+            caches: Pool::new(create),
+        }
+    }
+}
+
+impl<E, C> fmt::Debug for Lazy<E, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lazy").finish_non_exhaustive()
+    }
+}
 
 /// The `regex` crate's compilation of a source, made on first need.
 #[derive(Debug)]
@@ -82,18 +102,10 @@ impl Fallback {
 
 /// A regex run only at chosen positions: its forward lazy DFA tells where
 /// the match that starts there ends.
+#[derive(Debug)]
 pub struct AnchoredRegex {
-    dfa: Option<(hybrid::dfa::DFA, Caches<hybrid::dfa::Cache>)>,
+    dfa: Option<Lazy<hybrid::dfa::DFA, hybrid::dfa::Cache>>,
     fallback: Fallback,
-}
-
-impl fmt::Debug for AnchoredRegex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AnchoredRegex")
-            .field("source", &self.fallback.source)
-            .field("lazy", &self.dfa.is_some())
-            .finish()
-    }
 }
 
 impl AnchoredRegex {
@@ -104,7 +116,7 @@ impl AnchoredRegex {
             .map(|dfa| {
                 let for_caches = dfa.clone();
                 let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
-                (dfa, Pool::new(create))
+                Lazy::new(dfa, create)
             });
         AnchoredRegex {
             dfa,
@@ -130,16 +142,16 @@ impl AnchoredRegex {
                 .filter(|m| m.start() == start)
                 .map(|m| m.end())
         };
-        let mut cache = self.dfa.as_ref().map(|(_, pool)| pool.get());
+        let mut cache = self.dfa.as_ref().map(|lazy| lazy.caches.get());
         let mut resume = 0;
         for start in starts {
             if start < resume {
                 continue;
             }
             let end = match (&self.dfa, cache.as_deref_mut()) {
-                (Some((dfa, _)), Some(cache)) => {
+                (Some(lazy), Some(cache)) => {
                     let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                    match dfa.try_search_fwd(cache, &input) {
+                    match lazy.engine.try_search_fwd(cache, &input) {
                         Ok(m) => m.map(|m| m.offset()),
                         Err(_) => fallback(start),
                     }
@@ -158,18 +170,10 @@ impl AnchoredRegex {
 
 /// A regex searched anywhere in a text: a forward lazy DFA finds where the
 /// leftmost-first match ends, a reverse one where it starts.
+#[derive(Debug)]
 pub struct Regex {
-    lazy: Option<(Arc<hybrid::regex::Regex>, Caches<hybrid::regex::Cache>)>,
+    lazy: Option<Lazy<Arc<hybrid::regex::Regex>, hybrid::regex::Cache>>,
     fallback: Fallback,
-}
-
-impl fmt::Debug for Regex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Regex")
-            .field("source", &self.fallback.source)
-            .field("lazy", &self.lazy.is_some())
-            .finish()
-    }
 }
 
 impl Regex {
@@ -191,7 +195,7 @@ impl Regex {
             let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
             let for_caches = Arc::clone(&regex);
             let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
-            Some((regex, Pool::new(create)))
+            Some(Lazy::new(regex, create))
         })();
         Regex {
             lazy,
@@ -208,8 +212,8 @@ impl Regex {
     /// The non-empty matches in `text`, in order, as `find_iter` gives them.
     pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
-        if let Some((regex, pool)) = &self.lazy {
-            let mut cache = pool.get();
+        if let Some(lazy) = &self.lazy {
+            let (regex, mut cache) = (&lazy.engine, lazy.caches.get());
             let mut searcher = Searcher::new(Input::new(text));
             let complete: Result<(), MatchError> = loop {
                 match searcher.try_advance(|input| regex.try_search(&mut cache, input)) {
@@ -240,9 +244,9 @@ impl Regex {
 
     /// Whether the regex matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if let Some((regex, pool)) = &self.lazy {
+        if let Some(lazy) = &self.lazy {
             let input = Input::new(text).earliest(true);
-            if let Ok(m) = regex.try_search(&mut pool.get(), &input) {
+            if let Ok(m) = lazy.engine.try_search(&mut lazy.caches.get(), &input) {
                 return m.is_some();
             }
         }
