@@ -20,6 +20,7 @@ use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchError, MatchKind, hybrid};
+use regex_syntax::hir::Hir;
 
 use crate::rule::compile::SET_SIZE_LIMIT;
 
@@ -42,11 +43,15 @@ fn compiler(reverse: bool) -> thompson::Compiler {
     compiler
 }
 
-/// The NFA of `source`, forward or reversed (to find where matches start).
-fn nfa(source: &str, reverse: bool) -> Option<NFA> {
-    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+/// The syntax tree of a final source.
+fn parse(source: &str) -> Option<Hir> {
+    regex_syntax::Parser::new().parse(source).ok()
+}
+
+/// The NFA of `hir`, forward or reversed (to find where matches start).
+fn nfa(hir: &Hir, reverse: bool) -> Option<NFA> {
     let compiler = if reverse { &REVERSE } else { &FORWARD };
-    compiler.with(|c| c.build_from_hir(&hir)).ok()
+    compiler.with(|c| c.build_from_hir(hir)).ok()
 }
 
 type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
@@ -111,7 +116,8 @@ pub struct AnchoredRegex {
 impl AnchoredRegex {
     /// Compiles `source` (a final source, flags included).
     pub fn new(source: &str) -> Self {
-        let dfa = nfa(source, false)
+        let dfa = parse(source)
+            .and_then(|hir| nfa(&hir, false))
             .and_then(|nfa| hybrid::dfa::DFA::builder().build_from_nfa(nfa).ok())
             .map(|dfa| {
                 let for_caches = dfa.clone();
@@ -180,8 +186,9 @@ impl Regex {
     /// Compiles `source` (a final source, flags included).
     pub fn new(source: &str) -> Self {
         let lazy = (|| {
+            let hir = parse(source)?;
             let forward = hybrid::dfa::DFA::builder()
-                .build_from_nfa(nfa(source, false)?)
+                .build_from_nfa(nfa(&hir, false)?)
                 .ok()?;
             let reverse = hybrid::dfa::DFA::builder()
                 .configure(
@@ -190,7 +197,7 @@ impl Regex {
                         .specialize_start_states(false)
                         .match_kind(MatchKind::All),
                 )
-                .build_from_nfa(nfa(source, true)?)
+                .build_from_nfa(nfa(&hir, true)?)
                 .ok()?;
             let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
             let for_caches = Arc::clone(&regex);
