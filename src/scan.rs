@@ -735,6 +735,18 @@ fn build_set(sources: &[&str]) -> Result<RegexSet, String> {
         })
 }
 
+/// Removes consecutive repeats from `v[from..]` (`Vec::dedup` on a tail).
+fn dedup_from<T: PartialEq>(v: &mut Vec<T>, from: usize) {
+    let mut kept = from;
+    for i in from..v.len() {
+        if kept == from || v[i] != v[kept - 1] {
+            v.swap(kept, i);
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+}
+
 /// A regex compiled the first time its gate or the set reports it: most
 /// rules' regexes never match a given corpus, and compiling them all up
 /// front would dominate start-up.
@@ -867,14 +879,23 @@ impl Scanner {
 
     /// Every hit in `text`, sorted by start, longest first.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        self.scan_into(text, &mut hits);
+        hits
+    }
+
+    /// Appends every hit in `text` to `out`, sorted by start, longest first
+    /// (the hits already in `out` stay as they are).
+    pub fn scan_into(&self, text: &str, out: &mut Vec<Hit>) {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.scan_with(text, &mut scratch),
-            Err(_) => self.scan_with(text, &mut Scratch::default()),
+            Ok(mut scratch) => self.scan_with(text, &mut scratch, out),
+            Err(_) => self.scan_with(text, &mut Scratch::default(), out),
         })
     }
 
-    fn scan_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Hit> {
-        let mut hits = Vec::new();
+    fn scan_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        let from = out.len();
+        let hits = out;
         // Regexes to search this text with: inner-gated ones whose literal
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
@@ -968,15 +989,14 @@ impl Scanner {
             }
         }
         // The comparison covers every field, so an unstable sort is exact.
-        hits.sort_unstable_by(|a, b| {
+        hits[from..].sort_unstable_by(|a, b| {
             (a.range.start, std::cmp::Reverse(a.range.end), a.owner).cmp(&(
                 b.range.start,
                 std::cmp::Reverse(b.range.end),
                 b.owner,
             ))
         });
-        hits.dedup();
-        hits
+        dedup_from(hits, from);
     }
 
     /// Compiles every regex and the set now and returns what does not
@@ -1055,6 +1075,41 @@ pub(crate) mod tests {
                 (Owner::Trigger(2), 30..32),
             ]
         );
+    }
+
+    #[test]
+    fn scan_into_appends_and_leaves_earlier_hits_alone() {
+        let mut b = ScannerBuilder::default();
+        b.add_phrase(Owner::Lexicon(0), "treatment", false);
+        b.add_phrase(Owner::Trigger(1), "best treatment", false);
+        let s = b.build().unwrap();
+        // Earlier hits, out of order and repeated, as another segment's.
+        let earlier = vec![
+            Hit {
+                owner: Owner::Trigger(7),
+                range: 5..9,
+            },
+            Hit {
+                owner: Owner::Trigger(7),
+                range: 5..9,
+            },
+            Hit {
+                owner: Owner::Trigger(7),
+                range: 0..3,
+            },
+        ];
+        let mut out = earlier.clone();
+        s.scan_into("the best treatment", &mut out);
+        assert_eq!(&out[..3], &earlier[..]);
+        assert_eq!(&out[3..], &s.scan("the best treatment")[..]);
+        assert_eq!(out.len(), 5);
+
+        let mut v = vec![1, 1, 3, 3, 3, 2, 2, 3];
+        dedup_from(&mut v, 1);
+        assert_eq!(v, [1, 1, 3, 2, 3]);
+        let mut v = vec![4, 4];
+        dedup_from(&mut v, 2);
+        assert_eq!(v, [4, 4]);
     }
 
     #[test]

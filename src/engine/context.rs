@@ -80,7 +80,7 @@ fn negated_term(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
     };
     let text = &a.doc.segments[seg].text;
     // Negators ending before the term, nearest first; three words back at most.
-    let hits = &a.lex[seg][neg];
+    let hits = a.seg_lex(seg, neg);
     let before = hits.partition_point(|n| n.start < range.start);
     hits[..before].iter().rev().take(8).any(|n| {
         n.end <= range.start && {
@@ -179,7 +179,8 @@ fn check_pattern(
         }
     }
     for &(lex, min) in &ctx.min_in_match {
-        let mut terms: Vec<String> = a.lex[seg][lex]
+        let mut terms: Vec<String> = a
+            .seg_lex(seg, lex)
             .iter()
             .filter(|r| r.start >= range.start && r.end <= range.end)
             .map(|r| text[r.clone()].to_lowercase())
@@ -365,7 +366,7 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
         }
         // Per rule: candidate findings in this segment.
         let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
-        for hit in &a.hits[seg_index] {
+        for hit in a.seg_hits(seg_index) {
             let (index, swap) = match hit.owner {
                 Owner::Trigger(r) => (r, None),
                 Owner::Swap(r, n) => (r, Some(n)),

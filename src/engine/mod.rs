@@ -31,10 +31,17 @@ pub struct Analysis<'a> {
     pub rules: &'a RuleSet,
     pub source: &'a SourceFile,
     pub doc: Document,
-    /// Scanner hits per segment.
-    pub hits: Vec<Vec<Hit>>,
-    /// Lexicon hits per segment and lexicon, after `unless` filtering.
-    pub lex: Vec<Vec<Vec<Range<usize>>>>,
+    /// Scanner hits of every segment, one segment after another (see
+    /// [`Analysis::seg_hits`]).
+    hits: Vec<Hit>,
+    /// Where each segment's hits start in `hits`, then `hits.len()`.
+    hit_bounds: Vec<usize>,
+    /// Lexicon hits after `unless` filtering, grouped by segment, then by
+    /// lexicon (see [`Analysis::seg_lex`]).
+    lex: Vec<Range<usize>>,
+    /// Where the hits of (segment `s`, lexicon `l`) start in `lex`, at
+    /// `s * lexicons + l`, then `lex.len()`.
+    lex_bounds: Vec<usize>,
     /// All sentences in document order.
     pub sentences: Vec<SentenceRef>,
     /// Global index of each segment's first sentence.
@@ -70,7 +77,9 @@ impl<'a> Analysis<'a> {
             source,
             doc: Document::default(),
             hits: Vec::new(),
+            hit_bounds: vec![0],
             lex: Vec::new(),
+            lex_bounds: vec![0],
             sentences: Vec::new(),
             first_sentence: Vec::new(),
             prose,
@@ -92,35 +101,65 @@ impl<'a> Analysis<'a> {
     fn scan_segments(&mut self, doc: &Document, from: usize) {
         let rules = self.rules;
         let nlex = rules.lexicons.len();
-        let (hits, lex, sentences, first_sentence) = (
-            &mut self.hits,
-            &mut self.lex,
-            &mut self.sentences,
-            &mut self.first_sentence,
-        );
+        // Per lexicon: hits counted, then where the next one goes.
+        let mut next: Vec<usize> = vec![0; nlex];
+        // Cancelling hits are rare: (lexicon, range) pairs.
+        let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
         for (i, seg) in doc.segments.iter().enumerate().skip(from) {
-            let seg_hits = rules.scanner.scan(&seg.text);
-            let mut per_lex: Vec<Vec<Range<usize>>> = vec![Vec::new(); nlex];
-            // Cancelling hits are rare: (lexicon, range) pairs.
-            let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
-            for hit in &seg_hits {
-                match hit.owner {
-                    Owner::Lexicon(l) => per_lex[l].push(hit.range.clone()),
-                    Owner::LexiconUnless(l) => unless.push((l, hit.range.clone())),
-                    _ => {}
+            let start = self.hits.len();
+            rules.scanner.scan_into(&seg.text, &mut self.hits);
+            self.hit_bounds.push(self.hits.len());
+            let seg_hits = &self.hits[start..];
+            unless.clear();
+            unless.extend(seg_hits.iter().filter_map(|hit| match hit.owner {
+                Owner::LexiconUnless(l) => Some((l, hit.range.clone())),
+                _ => None,
+            }));
+            let kept = |hit: &Hit| match hit.owner {
+                Owner::Lexicon(l) => (!unless
+                    .iter()
+                    .any(|(u, cancel)| *u == l && overlaps(cancel, &hit.range)))
+                .then_some(l),
+                _ => None,
+            };
+            // A counting sort by lexicon; hits keep their order within one.
+            next.fill(0);
+            for l in seg_hits.iter().filter_map(kept) {
+                next[l] += 1;
+            }
+            self.lex_bounds.pop();
+            let mut at = self.lex.len();
+            for count in &mut next {
+                self.lex_bounds.push(at);
+                at += std::mem::replace(count, at);
+            }
+            self.lex_bounds.push(at);
+            self.lex.resize(at, 0..0);
+            for hit in seg_hits {
+                if let Some(l) = kept(hit) {
+                    self.lex[next[l]] = hit.range.clone();
+                    next[l] += 1;
                 }
             }
-            for (l, cancel) in &unless {
-                per_lex[*l].retain(|r| !overlaps(cancel, r));
-            }
-            hits.push(seg_hits);
-            lex.push(per_lex);
-            first_sentence.push(sentences.len());
-            sentences.extend(seg.sentences.iter().map(|r| SentenceRef {
-                seg: i,
-                range: r.clone(),
-            }));
+            self.first_sentence.push(self.sentences.len());
+            self.sentences
+                .extend(seg.sentences.iter().map(|r| SentenceRef {
+                    seg: i,
+                    range: r.clone(),
+                }));
         }
+    }
+
+    /// Scanner hits of segment `seg`, sorted by start, longest first.
+    pub fn seg_hits(&self, seg: usize) -> &[Hit] {
+        &self.hits[self.hit_bounds[seg]..self.hit_bounds[seg + 1]]
+    }
+
+    /// Hits of lexicon `lex` in segment `seg` (after `unless` filtering),
+    /// sorted by start.
+    pub fn seg_lex(&self, seg: usize, lex: LexIdx) -> &[Range<usize>] {
+        let at = seg * self.rules.lexicons.len() + lex;
+        &self.lex[self.lex_bounds[at]..self.lex_bounds[at + 1]]
     }
 
     /// Bare answers to FAQ questions, each as a segment holding the
@@ -142,7 +181,7 @@ impl<'a> Analysis<'a> {
             let subject_end = |at: usize| {
                 let at = q.range.start + at;
                 let lex = treatment?;
-                self.lex[q.seg][lex]
+                self.seg_lex(q.seg, lex)
                     .iter()
                     .filter(|r| r.start == at)
                     .map(|r| r.end - q.range.start)
@@ -207,7 +246,7 @@ impl<'a> Analysis<'a> {
         lex: LexIdx,
         range: Range<usize>,
     ) -> impl Iterator<Item = &Range<usize>> + '_ {
-        let hits = &self.lex[seg][lex];
+        let hits = self.seg_lex(seg, lex);
         let first = hits.partition_point(|r| r.start < range.start);
         hits[first..]
             .iter()
@@ -217,7 +256,7 @@ impl<'a> Analysis<'a> {
 
     /// Scanner hits in segment `seg` that lie inside `range`.
     pub fn hits_in(&self, seg: usize, range: Range<usize>) -> impl Iterator<Item = &Hit> + '_ {
-        let hits = &self.hits[seg];
+        let hits = self.seg_hits(seg);
         let first = hits.partition_point(|h| h.range.start < range.start);
         hits[first..]
             .iter()

@@ -49,7 +49,7 @@ fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
     };
     let text = &a.doc.segments[seg].text;
     // Negators ending before the term, nearest first; a few words back at most.
-    let hits = &a.lex[seg][neg];
+    let hits = a.seg_lex(seg, neg);
     let before = hits.partition_point(|n| n.start < range.start);
     hits[..before]
         .iter()
@@ -147,12 +147,13 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
                 }
             };
             for &lex in &req.require_lexicons {
-                for r in &a.lex[seg_index][lex] {
+                for r in a.seg_lex(seg_index, lex) {
                     consider(r);
                 }
             }
             if let Some(group) = req.require_group {
-                for h in a.hits[seg_index]
+                for h in a
+                    .seg_hits(seg_index)
                     .iter()
                     .filter(|h| h.owner == Owner::Group(group))
                 {
