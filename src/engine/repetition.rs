@@ -37,10 +37,13 @@ const STOPWORDS: &[&str] = &[
 /// compared as slices of integers. Built once per document.
 #[derive(Debug, Default)]
 pub struct DocWords {
-    /// Per segment: word ranges in the segment's text.
-    pub ranges: Vec<Vec<Range<usize>>>,
-    /// Per segment: word ids.
-    pub ids: Vec<Vec<u32>>,
+    /// Word ranges in their segment's text, one segment after another.
+    ranges: Vec<Range<usize>>,
+    /// The id of each word in `ranges`.
+    ids: Vec<u32>,
+    /// Where each segment's words start in `ranges` and `ids`, then their
+    /// length.
+    bounds: Vec<usize>,
     /// The lower-case text of every id, one after another.
     text: String,
     /// Where each id's text lies in `text`.
@@ -59,12 +62,15 @@ impl DocWords {
     fn build(a: &Analysis<'_>) -> Self {
         let hasher = rustc_hash::FxBuildHasher;
         let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-        let mut out = DocWords::default();
+        let mut out = DocWords {
+            bounds: vec![0],
+            ..DocWords::default()
+        };
         let mut buf = String::new();
         for seg in &a.doc.segments {
-            let ranges: Vec<Range<usize>> = words(&seg.text).collect();
-            let mut ids = Vec::with_capacity(ranges.len());
-            for r in &ranges {
+            let from = out.ranges.len();
+            out.ranges.extend(words(&seg.text));
+            for r in &out.ranges[from..] {
                 let word = &seg.text[r.clone()];
                 // Most words are lower case already: only the others are
                 // copied to be lowered.
@@ -98,12 +104,21 @@ impl DocWords {
                         id
                     }
                 };
-                ids.push(id);
+                out.ids.push(id);
             }
-            out.ranges.push(ranges);
-            out.ids.push(ids);
+            out.bounds.push(out.ranges.len());
         }
         out
+    }
+
+    /// Word ranges of segment `seg`.
+    fn seg_ranges(&self, seg: usize) -> &[Range<usize>] {
+        &self.ranges[self.bounds[seg]..self.bounds[seg + 1]]
+    }
+
+    /// Word ids of segment `seg`.
+    fn seg_ids(&self, seg: usize) -> &[u32] {
+        &self.ids[self.bounds[seg]..self.bounds[seg + 1]]
     }
 
     /// The lower-case text of word `id`.
@@ -118,10 +133,10 @@ impl DocWords {
 
     /// Word ids of segment `seg` that lie inside `range`.
     fn ids_in(&self, seg: usize, range: &Range<usize>) -> &[u32] {
-        let ranges = &self.ranges[seg];
+        let ranges = self.seg_ranges(seg);
         let from = ranges.partition_point(|r| r.start < range.start);
         let to = ranges.partition_point(|r| r.start < range.end);
-        &self.ids[seg][from..to]
+        &self.seg_ids(seg)[from..to]
     }
 }
 
@@ -160,7 +175,7 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
     let rule = &a.rules.rules[index];
     let segments = &a.doc.segments[..a.prose];
     let dw = doc_words(a);
-    let norms: &[Vec<u32>] = &dw.ids;
+    let norms: Vec<&[u32]> = (0..segments.len()).map(|i| dw.seg_ids(i)).collect();
     let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
     // (first repeated block, last repeated block, first original block, last original)
     let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -169,7 +184,7 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
         if norms[i].is_empty() {
             continue;
         }
-        let original = *first.entry(norms[i].as_slice()).or_insert(i);
+        let original = *first.entry(norms[i]).or_insert(i);
         if let Some(run) = current.as_mut() {
             let next = run.3 + 1;
             if next < run.0 && norms[next] == norms[i] {
@@ -293,7 +308,7 @@ fn stuffing(
     let blocks: Vec<usize> = (0..a.prose)
         .filter(|&i| rule.applies_to(a.doc.segments[i].kind))
         .collect();
-    let total: usize = blocks.iter().map(|&i| dw.ids[i].len()).sum();
+    let total: usize = blocks.iter().map(|&i| dw.seg_ids(i).len()).sum();
     if total == 0 {
         return;
     }
@@ -301,7 +316,7 @@ fn stuffing(
     // A stuffed n-gram repeats each of its words at least `needed` times.
     let mut freq = vec![0u32; dw.distinct()];
     for &i in &blocks {
-        for &w in &dw.ids[i] {
+        for &w in dw.seg_ids(i) {
             freq[w as usize] += 1;
         }
     }
@@ -310,7 +325,7 @@ fn stuffing(
     // count those (made of frequent words only) first; most documents stop here.
     let mut short: FxHashMap<&[u32], usize> = FxHashMap::default();
     for &i in &blocks {
-        for window in dw.ids[i].windows(min_n) {
+        for window in dw.seg_ids(i).windows(min_n) {
             if window.iter().all(|&w| frequent(w)) {
                 *short.entry(window).or_default() += 1;
             }
@@ -324,7 +339,7 @@ fn stuffing(
     // min_n words are frequent enough.
     let mut grams: FxHashMap<&[u32], Occurrences> = FxHashMap::default();
     for &seg in &blocks {
-        let (ranges, seq) = (&dw.ranges[seg], &dw.ids[seg]);
+        let (ranges, seq) = (dw.seg_ranges(seg), dw.seg_ids(seg));
         for start in 0..seq.len() {
             let Some(prefix) = seq.get(start..start + min_n) else {
                 break;
