@@ -463,6 +463,18 @@ impl SegmentBuilder {
                     copy_from = Some(i);
                 }
                 i += len;
+                // Printable ASCII, and single spaces between it, continue
+                // the copy (the loop below would keep them one by one).
+                while let Some(&b) = bytes.get(i) {
+                    let printable = |b: u8| b > b' ' && b.is_ascii();
+                    if printable(b) {
+                        i += 1;
+                    } else if b == b' ' && bytes.get(i + 1).is_some_and(|&n| printable(n)) {
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
                 continue;
             }
             // One plain space between kept characters is already

@@ -73,21 +73,29 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !matches!(c, '.' | '!' | '?' | '…') {
+    let is_terminator = |c: char| matches!(c, '.' | '!' | '?' | '…');
+    // Terminators are found bytewise: `.`, `!`, `?`, or the lead byte of
+    // `…` (never a continuation byte, so always a character boundary).
+    let mut from = 0;
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+    {
+        let i = from + found;
+        let Some(c) = text[i..].chars().next().filter(|&c| is_terminator(c)) else {
+            from = i + 1;
             continue;
-        }
+        };
         // Extend over repeated terminators and closing quotes/brackets.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if matches!(d, '.' | '!' | '?' | '…') || is_closer(d) {
-                end = j + d.len_utf8();
-                iter.next();
+        while let Some(d) = text[end..].chars().next() {
+            if is_terminator(d) || is_closer(d) {
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        from = end;
         if end >= text.len() || bytes[end] != b' ' {
             continue;
         }
