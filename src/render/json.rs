@@ -137,25 +137,18 @@ pub fn render_with(
 /// memory does not grow with the number of findings.
 pub struct Stream {
     written: usize,
-}
-
-fn indent(text: &str, by: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(by);
-        out.push_str(line);
-    }
-    out
+    /// One diagnostic's JSON, reused from one to the next.
+    buf: Vec<u8>,
 }
 
 impl Stream {
     /// Writes the opening of the document.
     pub fn begin(out: &mut dyn std::io::Write) -> std::io::Result<Self> {
         out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
-        Ok(Self { written: 0 })
+        Ok(Self {
+            written: 0,
+            buf: Vec::new(),
+        })
     }
 
     /// Writes one diagnostic (in the contract's order).
@@ -164,9 +157,14 @@ impl Stream {
         out: &mut dyn std::io::Write,
         d: &JsonDiagnostic,
     ) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(d).map_err(std::io::Error::other)?;
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, d).map_err(std::io::Error::other)?;
         out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(indent(&text, "    ").as_bytes())?;
+        // Indented by four spaces: the diagnostic is inside the array.
+        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
+            out.write_all(if i == 0 { b"    " } else { b"\n    " })?;
+            out.write_all(line)?;
+        }
         self.written += 1;
         Ok(())
     }
