@@ -1084,20 +1084,11 @@ pub(crate) mod tests {
         b.add_phrase(Owner::Trigger(1), "best treatment", false);
         let s = b.build().unwrap();
         // Earlier hits, out of order and repeated, as another segment's.
-        let earlier = vec![
-            Hit {
-                owner: Owner::Trigger(7),
-                range: 5..9,
-            },
-            Hit {
-                owner: Owner::Trigger(7),
-                range: 5..9,
-            },
-            Hit {
-                owner: Owner::Trigger(7),
-                range: 0..3,
-            },
-        ];
+        let hit = |range| Hit {
+            owner: Owner::Trigger(7),
+            range,
+        };
+        let earlier = vec![hit(5..9), hit(5..9), hit(0..3)];
         let mut out = earlier.clone();
         s.scan_into("the best treatment", &mut out);
         assert_eq!(&out[..3], &earlier[..]);
