@@ -893,9 +893,9 @@ impl Scanner {
         })
     }
 
-    fn scan_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
-        let from = out.len();
-        let hits = out;
+    /// Appends the hits of `text` to `hits` (see [`Scanner::scan_into`]).
+    fn scan_with(&self, text: &str, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        let from = hits.len();
         // Regexes to search this text with: inner-gated ones whose literal
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
