@@ -87,7 +87,7 @@ fn check_spans(path: &str, text: &str) -> Result<(), TestCaseError> {
         let json = JsonDiagnostic::new(&file, d);
         prop_assert_eq!((json.line, json.column), line_col(text, d.span.start));
         prop_assert_eq!((json.end_line, json.end_column), line_col(text, d.span.end));
-        prop_assert_eq!(&json.text, &text[d.span.clone()]);
+        prop_assert_eq!(json.text, &text[d.span.clone()]);
         if let Some(fix) = &d.fix {
             prop_assert!(fix.span.end <= text.len() && text.is_char_boundary(fix.span.start));
         }

@@ -25,7 +25,7 @@ use crate::engine;
 use crate::error::LocatedError;
 use crate::fix;
 use crate::render::human::{self, Style};
-use crate::render::json::{self, JsonDiagnostic};
+use crate::render::json;
 use crate::render::{OutputFormat, compact, github, sarif};
 use crate::rule::RuleSet;
 use crate::rule::compile::{self, RuleFile};
@@ -45,7 +45,7 @@ enum Rendered {
     Text(String),
     /// (severity, annotation, job summary row).
     Github(Vec<(Severity, String, String)>),
-    Json(Vec<JsonDiagnostic>),
+    Json(json::Items),
     Sarif(Vec<Value>),
 }
 
@@ -436,12 +436,7 @@ impl Run<'_> {
                     })
                     .collect(),
             ),
-            OutputFormat::Json => Rendered::Json(
-                diagnostics
-                    .iter()
-                    .map(|d| JsonDiagnostic::new(file, d))
-                    .collect(),
-            ),
+            OutputFormat::Json => Rendered::Json(json::Items::new(file, diagnostics)),
             OutputFormat::Sarif => Rendered::Sarif(
                 diagnostics
                     .iter()
@@ -656,7 +651,6 @@ pub fn run(
     let mut diffs = String::new();
     let mut text_out = String::new();
     let mut github_out = Vec::new();
-    let mut json_out = Vec::new();
     let mut sarif_out = Vec::new();
     let mut handle = |result: FileResult| -> std::io::Result<()> {
         match result {
@@ -677,14 +671,12 @@ pub fn run(
                     Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
                     Rendered::Text(t) => text_out.push_str(&t),
                     Rendered::Github(g) => github_out.extend(g),
-                    Rendered::Json(j) => match json_stream.as_mut() {
-                        Some(stream) => {
-                            for d in &j {
-                                stream.item(out, d)?;
-                            }
+                    // Not the output with `--write-baseline` or `--diff`.
+                    Rendered::Json(items) => {
+                        if let Some(stream) = json_stream.as_mut() {
+                            stream.items(out, &items)?;
                         }
-                        None => json_out.extend(j),
-                    },
+                    }
                     Rendered::Sarif(s) => sarif_out.extend(s),
                 }
             }
@@ -857,11 +849,8 @@ pub fn run(
                 }),
                 fixes_applied: args.fix.then_some(fixes),
             };
-            match json_stream {
-                Some(stream) => stream.end(out, &counts, files, extra)?,
-                None => {
-                    out.write_all(json::render_with(&json_out, &counts, files, extra).as_bytes())?
-                }
+            if let Some(stream) = json_stream {
+                stream.end(out, &counts, files, extra)?;
             }
         }
         OutputFormat::Sarif => {

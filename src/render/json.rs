@@ -20,45 +20,90 @@ use serde::Serialize;
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::source::SourceFile;
 
-/// One diagnostic as serialised.
+/// One diagnostic as serialised (borrowing from the diagnostic and its
+/// file: nothing is copied).
 #[derive(Debug, Clone, Serialize)]
-pub struct JsonDiagnostic {
-    pub path: String,
-    pub rule: String,
-    pub category: String,
-    pub severity: String,
-    pub message: String,
+pub struct JsonDiagnostic<'a> {
+    pub path: &'a str,
+    pub rule: &'a str,
+    pub category: &'a str,
+    pub severity: &'static str,
+    pub message: &'a str,
     pub start: usize,
     pub end: usize,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub text: String,
-    pub suggestion: Option<String>,
-    pub help: Option<String>,
+    pub text: &'a str,
+    pub suggestion: Option<&'a str>,
+    pub help: Option<&'a str>,
 }
 
-impl JsonDiagnostic {
-    pub fn new(file: &SourceFile, d: &Diagnostic) -> Self {
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(file: &'a SourceFile, d: &'a Diagnostic) -> Self {
         let start = file.line_col(d.span.start);
         let end = file.line_col(d.span.end);
         Self {
-            path: file.path().to_string(),
-            rule: d.rule.to_string(),
-            category: d.category.to_string(),
-            severity: d.severity.as_str().to_string(),
-            message: d.message.clone(),
+            path: file.path(),
+            rule: &d.rule,
+            category: &d.category,
+            severity: d.severity.as_str(),
+            message: &d.message,
             start: d.span.start,
             end: d.span.end,
             line: start.line,
             column: start.column,
             end_line: end.line,
             end_column: end.column,
-            text: file.text().get(d.span.clone()).unwrap_or("").to_string(),
-            suggestion: d.suggestion.clone(),
-            help: d.help.clone(),
+            text: file.text().get(d.span.clone()).unwrap_or(""),
+            suggestion: d.suggestion.as_deref(),
+            help: d.help.as_deref(),
         }
+    }
+}
+
+/// The diagnostics of one file, serialised as items of the document's
+/// array (indented, separated by commas): made on the thread that linted
+/// the file, written by [`Stream::items`].
+#[derive(Debug, Clone, Default)]
+pub struct Items {
+    json: Vec<u8>,
+    count: usize,
+}
+
+impl Items {
+    /// `diagnostics` of `file`, in the contract's field order.
+    pub fn new(file: &SourceFile, diagnostics: &[Diagnostic]) -> Self {
+        let mut items = Items::default();
+        let mut one = Vec::new();
+        for d in diagnostics {
+            one.clear();
+            // Serialising borrowed strings and integers cannot fail.
+            if serde_json::to_writer_pretty(&mut one, &JsonDiagnostic::new(file, d)).is_err() {
+                continue;
+            }
+            if items.count > 0 {
+                items.json.extend_from_slice(b",\n");
+            }
+            // Indented by four spaces: the diagnostic is inside the array.
+            for (i, line) in one.split(|&b| b == b'\n').enumerate() {
+                items
+                    .json
+                    .extend_from_slice(if i == 0 { b"    " } else { b"\n    " });
+                items.json.extend_from_slice(line);
+            }
+            items.count += 1;
+        }
+        items
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
 }
 
@@ -103,69 +148,27 @@ pub struct SummaryExtra {
     pub fixes_applied: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    diagnostics: &'a [JsonDiagnostic],
-    summary: Summary,
-}
-
-/// The whole JSON document (pretty-printed, newline-terminated).
-pub fn render(diagnostics: &[JsonDiagnostic], counts: &Counts, files: usize) -> String {
-    render_with(diagnostics, counts, files, SummaryExtra::default())
-}
-
-/// [`render`] with the optional summary fields.
-pub fn render_with(
-    diagnostics: &[JsonDiagnostic],
-    counts: &Counts,
-    files: usize,
-    extra: SummaryExtra,
-) -> String {
-    let report = Report {
-        version: 1,
-        diagnostics,
-        summary: Summary::new(counts, files, extra),
-    };
-    let mut out = serde_json::to_string_pretty(&report)
-        .unwrap_or_else(|e| format!("{{\"version\": 1, \"error\": {:?}}}", e.to_string()));
-    out.push('\n');
-    out
-}
-
-/// Writes the same document as [`render_with`], one diagnostic at a time, so
-/// memory does not grow with the number of findings.
+/// Writes the JSON document a file at a time, so memory does not grow with
+/// the number of files or findings.
 pub struct Stream {
     written: usize,
-    /// One diagnostic's JSON, reused from one to the next.
-    buf: Vec<u8>,
 }
 
 impl Stream {
     /// Writes the opening of the document.
     pub fn begin(out: &mut dyn std::io::Write) -> std::io::Result<Self> {
         out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
-        Ok(Self {
-            written: 0,
-            buf: Vec::new(),
-        })
+        Ok(Self { written: 0 })
     }
 
-    /// Writes one diagnostic (in the contract's order).
-    pub fn item(
-        &mut self,
-        out: &mut dyn std::io::Write,
-        d: &JsonDiagnostic,
-    ) -> std::io::Result<()> {
-        self.buf.clear();
-        serde_json::to_writer_pretty(&mut self.buf, d).map_err(std::io::Error::other)?;
-        out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-        // Indented by four spaces: the diagnostic is inside the array.
-        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
-            out.write_all(if i == 0 { b"    " } else { b"\n    " })?;
-            out.write_all(line)?;
+    /// Writes the diagnostics of one file.
+    pub fn items(&mut self, out: &mut dyn std::io::Write, items: &Items) -> std::io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
         }
-        self.written += 1;
+        out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(&items.json)?;
+        self.written += items.count;
         Ok(())
     }
 
@@ -201,50 +204,89 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
-    fn sample(i: usize) -> JsonDiagnostic {
-        JsonDiagnostic {
-            path: format!("p{i}.md"),
+    fn diagnostic(start: usize, help: Option<&str>) -> Diagnostic {
+        Diagnostic {
             rule: "cure.cure-claim".into(),
             category: "cure".into(),
-            severity: "error".into(),
-            message: "“cures” claims a cure".into(),
-            start: i,
-            end: i + 5,
-            line: 1,
-            column: i + 1,
-            end_line: 1,
-            end_column: i + 6,
-            text: "cures".into(),
+            severity: Severity::Error,
+            message: "\u{201c}cures\u{201d} claims a cure".into(),
+            span: start..start + 5,
+            label: String::new(),
             suggestion: None,
-            help: Some("say \"may help\"".into()),
+            fix: None,
+            help: help.map(String::from),
+            notes: Vec::new(),
+            related: Vec::new(),
         }
     }
 
+    /// The whole document in one piece, as serde_json pretty-prints it.
+    fn whole(
+        files: &[(SourceFile, Vec<Diagnostic>)],
+        counts: &Counts,
+        extra: SummaryExtra,
+    ) -> String {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            version: u32,
+            diagnostics: Vec<JsonDiagnostic<'a>>,
+            summary: Summary,
+        }
+        let report = Report {
+            version: 1,
+            diagnostics: files
+                .iter()
+                .flat_map(|(f, ds)| ds.iter().map(move |d| JsonDiagnostic::new(f, d)))
+                .collect(),
+            summary: Summary::new(counts, files.len(), extra),
+        };
+        serde_json::to_string_pretty(&report).unwrap() + "\n"
+    }
+
     #[test]
-    fn streaming_writes_the_same_document() {
+    fn streaming_writes_the_same_document_as_one_serialisation() {
         let counts = Counts {
             errors: 2,
             warnings: 0,
             infos: 0,
         };
-        for n in [0, 1, 3] {
-            let items: Vec<JsonDiagnostic> = (0..n).map(sample).collect();
-            let extra = SummaryExtra {
-                baseline: Some(BaselineSummary {
-                    matched: 1,
-                    fixed: 2,
-                }),
-                fixes_applied: None,
-            };
-            let whole = render_with(&items, &counts, 7, extra);
+        let extra = SummaryExtra {
+            baseline: Some(BaselineSummary {
+                matched: 1,
+                fixed: 2,
+            }),
+            fixes_applied: None,
+        };
+        let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";
+        let file = |name: &str| SourceFile::new(name, text);
+        // No files, files without findings, and findings spread over files.
+        let cases = vec![
+            vec![],
+            vec![(file("a.md"), vec![])],
+            vec![(file("a.md"), vec![diagnostic(3, Some("say \"may help\""))])],
+            vec![
+                (
+                    file("a.md"),
+                    vec![diagnostic(3, None), diagnostic(21, Some("x"))],
+                ),
+                (file("b.md"), vec![]),
+                (file("c\\d.md"), vec![diagnostic(33, None)]),
+            ],
+        ];
+        for files in cases {
             let mut streamed = Vec::new();
             let mut s = Stream::begin(&mut streamed).unwrap();
-            for d in &items {
-                s.item(&mut streamed, d).unwrap();
+            for (f, ds) in &files {
+                let items = Items::new(f, ds);
+                assert_eq!(items.len(), ds.len());
+                s.items(&mut streamed, &items).unwrap();
             }
-            s.end(&mut streamed, &counts, 7, extra).unwrap();
-            assert_eq!(String::from_utf8(streamed).unwrap(), whole, "{n} items");
+            s.end(&mut streamed, &counts, files.len(), extra).unwrap();
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, whole(&files, &counts, extra));
+            serde_json::from_str::<serde_json::Value>(&streamed).unwrap();
         }
     }
 }
