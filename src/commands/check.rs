@@ -671,7 +671,8 @@ pub fn run(
                     Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
                     Rendered::Text(t) => text_out.push_str(&t),
                     Rendered::Github(g) => github_out.extend(g),
-                    // Not the output with `--write-baseline` or `--diff`.
+                    // No stream with `--write-baseline` or `--diff`: their
+                    // output is the baseline or the diff, not the JSON.
                     Rendered::Json(items) => {
                         if let Some(stream) = json_stream.as_mut() {
                             stream.items(out, &items)?;
