@@ -38,17 +38,28 @@ const MAX_ANSWER_WORDS: usize = 5;
 /// Whether `answer` is a bare yes/no answer, and if so whether it is
 /// negative.
 pub fn bare_answer(answer: &str) -> Option<bool> {
-    let ws: Vec<String> = words(answer)
-        .map(|r| answer[r].to_ascii_lowercase())
-        .collect();
-    let first = ws.first()?;
-    if !ANSWER_OPENERS.contains(&first.as_str()) || ws.len() > MAX_ANSWER_WORDS {
+    let is = |word: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
+    let mut ws = words(answer).map(|r| &answer[r]);
+    let first = ws.next()?;
+    if !is(first, ANSWER_OPENERS) {
         return None;
     }
-    if first == "not" && ws.get(1).map(String::as_str) != Some("at") && ws.len() > 1 {
+    // The opener and at most one word past the limit, to tell it is passed.
+    let mut all = [""; MAX_ANSWER_WORDS + 1];
+    all[0] = first;
+    let mut n = 1;
+    for w in ws.take(MAX_ANSWER_WORDS) {
+        all[n] = w;
+        n += 1;
+    }
+    if n > MAX_ANSWER_WORDS {
         return None;
     }
-    Some(ws.iter().any(|w| NEGATIVE_WORDS.contains(&w.as_str())))
+    let ws = &all[..n];
+    if first.eq_ignore_ascii_case("not") && n > 1 && !ws[1].eq_ignore_ascii_case("at") {
+        return None;
+    }
+    Some(ws.iter().any(|w| is(w, NEGATIVE_WORDS)))
 }
 
 /// The declarative reading of `question` answered with `negative`.
