@@ -788,7 +788,13 @@ struct Scratch {
     /// The text, ASCII-lowercased (what the automaton reads).
     lower: Vec<u8>,
     run: Vec<usize>,
-    starts: Vec<(usize, u8, usize)>,
+    /// (regex, start) per occurrence of a prefix gate's literal.
+    starts: Vec<(usize, usize)>,
+    /// Per regex, the number of the last scan that saw one of its
+    /// [`Owner::Also`] literals.
+    also_seen: Vec<u32>,
+    /// The number of this scan (never 0, which `also_seen` starts with).
+    scan: u32,
 }
 
 thread_local! {
@@ -899,12 +905,22 @@ impl Scanner {
         // Regexes to search this text with: inner-gated ones whose literal
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
-        let Scratch { lower, run, starts } = scratch;
+        let Scratch {
+            lower,
+            run,
+            starts,
+            also_seen,
+            scan,
+        } = scratch;
         run.clear();
-        // (regex, 0, 0) when an `Also` literal of the regex occurs, then
-        // (regex, 1, start) per gate literal: sorted, the marker comes
-        // first in each regex's run.
         starts.clear();
+        *scan = scan.wrapping_add(1);
+        if *scan == 0 || also_seen.len() != self.regexes.len() {
+            also_seen.clear();
+            also_seen.resize(self.regexes.len(), 0);
+            *scan = 1;
+        }
+        let scan = *scan;
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(ascii_lowercase(text, lower)) {
                 let literal = &self.literals[m.pattern().as_usize()];
@@ -913,7 +929,7 @@ impl Scanner {
                 for &(owner, case_sensitive, needs_bounds) in &literal.owners {
                     match owner {
                         Owner::Gate(regex) if self.regexes[regex].anchored => {
-                            starts.push((regex, 1, range.start));
+                            starts.push((regex, range.start));
                             continue;
                         }
                         Owner::Gate(regex) => {
@@ -921,7 +937,7 @@ impl Scanner {
                             continue;
                         }
                         Owner::Also(regex) => {
-                            starts.push((regex, 0, 0));
+                            also_seen[regex] = scan;
                             continue;
                         }
                         _ => {}
@@ -954,16 +970,11 @@ impl Scanner {
             let group = &starts[i..group_end];
             i = group_end;
             let lazy = &self.regexes[index];
-            let group = match group.split_first() {
-                Some((&(_, 0, _), rest)) => rest,
-                _ if lazy.needs_also => continue,
-                _ => group,
-            };
-            if group.is_empty() {
+            if lazy.needs_also && also_seen[index] != scan {
                 continue;
             }
             lazy.anchored()
-                .matches_at(text, group.iter().map(|s| s.2), |start, end| {
+                .matches_at(text, group.iter().map(|s| s.1), |start, end| {
                     for &owner in &lazy.owners {
                         hits.push(Hit {
                             owner,
