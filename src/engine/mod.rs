@@ -72,16 +72,24 @@ impl<'a> Analysis<'a> {
         let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
         rules.scanner.prepare(&texts);
         let prose = doc.segments.len();
+        // Sized ahead from the text (about one hit per 10 bytes of prose
+        // and one lexicon hit per 20 with the default pack), so the tables
+        // are not copied as they grow.
+        let bytes: usize = texts.iter().map(|t| t.len()).sum();
+        let mut hit_bounds = Vec::with_capacity(prose + 1);
+        hit_bounds.push(0);
+        let mut lex_bounds = Vec::with_capacity(prose * rules.lexicons.len() + 1);
+        lex_bounds.push(0);
         let mut analysis = Self {
             rules,
             source,
             doc: Document::default(),
-            hits: Vec::new(),
-            hit_bounds: vec![0],
-            lex: Vec::new(),
-            lex_bounds: vec![0],
-            sentences: Vec::new(),
-            first_sentence: Vec::new(),
+            hits: Vec::with_capacity(bytes / 10),
+            hit_bounds,
+            lex: Vec::with_capacity(bytes / 20),
+            lex_bounds,
+            sentences: Vec::with_capacity(doc.segments.iter().map(|s| s.sentences.len()).sum()),
+            first_sentence: Vec::with_capacity(prose),
             prose,
             answered: Vec::new(),
             words: std::sync::OnceLock::new(),

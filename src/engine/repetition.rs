@@ -62,8 +62,14 @@ impl DocWords {
     fn build(a: &Analysis<'_>) -> Self {
         let hasher = rustc_hash::FxBuildHasher;
         let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+        // About one word per six bytes of text.
+        let expected = a.doc.segments.iter().map(|s| s.text.len()).sum::<usize>() / 6;
+        let mut bounds = Vec::with_capacity(a.doc.segments.len() + 1);
+        bounds.push(0);
         let mut out = DocWords {
-            bounds: vec![0],
+            ranges: Vec::with_capacity(expected),
+            ids: Vec::with_capacity(expected),
+            bounds,
             ..DocWords::default()
         };
         let mut buf = String::new();

@@ -85,6 +85,9 @@ impl Items {
             }
             if items.count > 0 {
                 items.json.extend_from_slice(b",\n");
+            } else {
+                // The others are about as long as the first.
+                items.json.reserve(diagnostics.len() * (one.len() + 64));
             }
             // Indented by four spaces: the diagnostic is inside the array.
             for (i, line) in one.split(|&b| b == b'\n').enumerate() {
