@@ -622,6 +622,37 @@ impl ScannerBuilder {
         }
     }
 
+    /// Drops the terms of lexicons no rule needs (`needed[l]` is false):
+    /// their hits would never be read.
+    pub fn retain_lexicons(&mut self, needed: &[bool]) {
+        let keep = |owner: &Owner| match *owner {
+            Owner::Lexicon(l) | Owner::LexiconUnless(l) => needed.get(l).copied().unwrap_or(true),
+            _ => true,
+        };
+        for literal in &mut self.literals {
+            literal.owners.retain(|(owner, _, _)| keep(owner));
+        }
+        self.literals.retain(|l| !l.owners.is_empty());
+        self.literal_index = (self.literals.iter().enumerate())
+            .map(|(i, l)| (l.text.to_ascii_lowercase(), i))
+            .collect();
+        let mut builtin = self.builtin.iter();
+        let mut kept_builtin = Vec::with_capacity(self.builtin.len());
+        self.regexes.retain_mut(|(_, owners)| {
+            let is_builtin = builtin.next().copied().unwrap_or(true);
+            owners.retain(keep);
+            if owners.is_empty() {
+                return false;
+            }
+            kept_builtin.push(is_builtin);
+            true
+        });
+        self.builtin = kept_builtin;
+        self.regex_index = (self.regexes.iter().enumerate())
+            .map(|(i, (source, _))| (source.clone(), i))
+            .collect();
+    }
+
     pub fn build(mut self) -> Result<Scanner, String> {
         // Regexes with rare required literals are gated by the automaton;
         // the rest go into the regex set.

@@ -380,17 +380,21 @@ pub fn load_for(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<L
 
     let mut builder = ScannerBuilder::for_workload(workload);
     let lexicons = compile_lexicons(&lexicon_specs, &mut builder, &mut errors);
-    let lex_index: HashMap<&str, usize> = lexicons
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.name.as_str(), i))
-        .collect();
+    let lex_index = LexRefs {
+        index: lexicons
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.as_str(), i))
+            .collect(),
+        used: vec![std::cell::Cell::new(false); lexicons.len()],
+    };
+    let named = |name: &str| lex_index.index.get(name).copied();
     let special = Special {
-        hedge: lex_index.get("hedge").copied(),
-        negator: lex_index.get("negator").copied(),
-        citation: lex_index.get("citation").copied(),
-        pronoun: lex_index.get("pronoun").copied(),
-        authority: lex_index.get("authority").copied(),
+        hedge: named("hedge"),
+        negator: named("negator"),
+        citation: named("citation"),
+        pronoun: named("pronoun"),
+        authority: named("authority"),
     };
 
     let mut rules = Vec::new();
@@ -453,6 +457,23 @@ pub fn load_for(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<L
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Only lexicons that a rule names, and those the engine reads for any
+    // rule (context checks, FAQ answers), are searched for.
+    let mut needed: Vec<bool> = lex_index.used.iter().map(std::cell::Cell::get).collect();
+    if !rules.is_empty() {
+        let engine = [
+            special.hedge,
+            special.negator,
+            special.citation,
+            special.pronoun,
+            special.authority,
+            named("treatment"),
+        ];
+        for i in engine.into_iter().flatten() {
+            needed[i] = true;
+        }
+    }
+    builder.retain_lexicons(&needed);
     match builder.build() {
         Ok(scanner) => Ok(RuleSet {
             rules,
@@ -760,15 +781,20 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn lexicon_ref(
-    ctx: &mut Ctx<'_>,
-    name: &S<String>,
-    lex_index: &HashMap<&str, usize>,
-) -> Option<usize> {
-    match lex_index.get(name.value.as_str()) {
-        Some(&i) => Some(i),
+/// Lexicon names and their indices, with the ones rules refer to.
+struct LexRefs<'a> {
+    index: HashMap<&'a str, usize>,
+    used: Vec<std::cell::Cell<bool>>,
+}
+
+fn lexicon_ref(ctx: &mut Ctx<'_>, name: &S<String>, lex_index: &LexRefs<'_>) -> Option<usize> {
+    match lex_index.index.get(name.value.as_str()) {
+        Some(&i) => {
+            lex_index.used[i].set(true);
+            Some(i)
+        }
         None => {
-            let mut known: Vec<&&str> = lex_index.keys().collect();
+            let mut known: Vec<&&str> = lex_index.index.keys().collect();
             known.sort();
             ctx.error(
                 name,
@@ -799,7 +825,7 @@ fn compile_rule(
     ctx: &mut Ctx<'_>,
     spec: &RuleSpec,
     index: usize,
-    lex_index: &HashMap<&str, usize>,
+    lex_index: &LexRefs<'_>,
     special: Special,
     facts: &BTreeMap<String, Fact>,
     builder: &mut ScannerBuilder,
@@ -1301,6 +1327,47 @@ mod tests {
         };
         assert!(f("rules/lexicon/hedge.yaml").is_lexicon());
         assert!(!f("rules/safety/lexicon.yaml").is_lexicon());
+    }
+
+    /// Lexicons no rule needs are not searched for: with no rules, nothing
+    /// is; with a rule that requires `psychedelic`, its terms are found and
+    /// `regenerative` (named by no rule) reports none.
+    #[test]
+    fn only_lexicons_that_rules_need_are_searched_for() {
+        use crate::scan::Owner;
+        let lexicons: Vec<RuleFile> = builtin_files()
+            .into_iter()
+            .filter(|f| f.is_lexicon())
+            .collect();
+        let none = load(&lexicons).unwrap();
+        assert_eq!(none.lexicons.len(), lexicons.len());
+        assert_eq!(none.scanner.pattern_counts(), (0, 0));
+
+        let mut files = lexicons.clone();
+        files.push(file(
+            "rules/regulatory/x.yaml",
+            "id: regulatory.x\nseverity: error\nsummary: s\nmessage: m\nphrases: [is approved]\ncontext:\n  requires: [psychedelic]\nexplain: why\n",
+        ));
+        let one = load(&files).unwrap();
+        let lexicon_hits = |text: &str| -> Vec<String> {
+            one.scanner
+                .scan(text)
+                .into_iter()
+                .filter_map(|h| match h.owner {
+                    Owner::Lexicon(l) => Some(one.lexicons[l].name.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(lexicon_hits("Psilocybin is approved.").contains(&"psychedelic".to_string()));
+        assert!(lexicon_hits("Ketamine may not help.").contains(&"negator".to_string()));
+        // `treatment` (which the engine reads) includes `regenerative`, so
+        // its terms are still found, as `treatment` only.
+        let regenerative = lexicon_hits("Exosomes and stem cells.");
+        assert!(regenerative.contains(&"treatment".to_string()));
+        assert!(!regenerative.contains(&"regenerative".to_string()));
+        let all = load(&builtin_files()).unwrap();
+        assert!(one.scanner.pattern_counts().0 < all.scanner.pattern_counts().0);
     }
 
     fn file(path: &str, text: &str) -> RuleFile {
