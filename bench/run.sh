@@ -309,12 +309,22 @@ run_floor_and_claimlint() {
     check_run "$group-claimlint-all" "${cN[@]}"
     check_claimlint_files "$group-claimlint-all" "$dir"
     specs+=("$group-claimlint-1=$(q "${c1[@]}") > /dev/null" "$group-claimlint-all=$(q "${cN[@]}") > /dev/null")
+    if [ "$group" = c10 ]; then
+      # No rules: what reading, Markdown, segments, sentences and the JSON
+      # document cost before any rule runs.
+      local c0=()
+      mapfile -t c0 < <(cl_args "$dir" 1 --no-default-rules)
+      check_run "$group-claimlint-norules" "${c0[@]}"
+      specs+=("$group-claimlint-norules=$(q "${c0[@]}") > /dev/null")
+    fi
   fi
   specs+=("$group-rg-1=$(q "${r1[@]}") > /dev/null" "$group-rg-all=$(q "${rN[@]}") > /dev/null")
   bench "$group" "$runspec" "${specs[@]}"
   if [ -n "$BIN" ]; then
     add_row "$group-claimlint-1" "$section" claimlint claimlint "$dir" 1 "$RESULTS/$group.json" claimlint-json "$group-rg-1"
     add_row "$group-claimlint-all" "$section" claimlint claimlint "$dir" "$ALLT" "$RESULTS/$group.json" claimlint-json "$group-rg-1"
+    [ "$group" = c10 ] && add_row "$group-claimlint-norules" "$section" "claimlint, no rules (\`--no-default-rules\`)" claimlint "$dir" 1 "$RESULTS/$group.json" claimlint-json "$group-rg-1" \
+      "reading, Markdown, segments, sentences and JSON only"
   fi
   add_row "$group-rg-1" "$section" "ripgrep (floor)" rg "$dir" 1 "$RESULTS/$group.json" rg-count "$group-rg-1"
   add_row "$group-rg-all" "$section" "ripgrep (floor)" rg "$dir" "$ALLT" "$RESULTS/$group.json" rg-count "$group-rg-1"
