@@ -625,6 +625,9 @@ impl ScannerBuilder {
     /// Drops the terms of lexicons no rule needs (`needed[l]` is false):
     /// their hits would never be read.
     pub fn retain_lexicons(&mut self, needed: &[bool]) {
+        if needed.iter().all(|&n| n) {
+            return;
+        }
         let keep = |owner: &Owner| match *owner {
             Owner::Lexicon(l) | Owner::LexiconUnless(l) => needed.get(l).copied().unwrap_or(true),
             _ => true,
