@@ -174,7 +174,7 @@ impl<'a> Analysis<'a> {
     /// question read as a statement, mapped onto the answer's bytes.
     fn faq_answers(&self, doc: &Document) -> Vec<(Segment, usize)> {
         let mut out = Vec::new();
-        let treatment = self.rules.lexicon("treatment");
+        let treatment = self.rules.special.treatment;
         for k in 0..self.sentences.len().saturating_sub(1) {
             let q = &self.sentences[k];
             let question = &doc.segments[q.seg].text[q.range.clone()];

@@ -395,6 +395,7 @@ pub fn load_for(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<L
         citation: named("citation"),
         pronoun: named("pronoun"),
         authority: named("authority"),
+        treatment: named("treatment"),
     };
 
     let mut rules = Vec::new();
@@ -461,15 +462,7 @@ pub fn load_for(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<L
     // rule (context checks, FAQ answers), are searched for.
     let mut needed: Vec<bool> = lex_index.used.iter().map(std::cell::Cell::get).collect();
     if !rules.is_empty() {
-        let engine = [
-            special.hedge,
-            special.negator,
-            special.citation,
-            special.pronoun,
-            special.authority,
-            named("treatment"),
-        ];
-        for i in engine.into_iter().flatten() {
+        for i in special.all() {
             needed[i] = true;
         }
     }

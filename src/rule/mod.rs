@@ -344,6 +344,24 @@ pub struct Special {
     pub citation: Option<LexIdx>,
     pub pronoun: Option<LexIdx>,
     pub authority: Option<LexIdx>,
+    /// Treatment names: the subject of an FAQ question.
+    pub treatment: Option<LexIdx>,
+}
+
+impl Special {
+    /// Every lexicon the engine consults.
+    pub fn all(&self) -> impl Iterator<Item = LexIdx> {
+        [
+            self.hedge,
+            self.negator,
+            self.citation,
+            self.pronoun,
+            self.authority,
+            self.treatment,
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 /// A volatile fact from a facts file, quoted in rule texts as `{fact.NAME}`.
