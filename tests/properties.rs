@@ -133,7 +133,7 @@ proptest! {
         let text = format!(
             "id: house.x\nseverity: warning\nsummary: s\nmessage: \"{{match}}\"\nphrases: [x]\nexplain: e\n{key}: {value}\n{tail}"
         );
-        let file = RuleFile { path: "r.yaml".into(), text: text.into(), builtin: false };
+        let file = RuleFile { path: "r.yaml".into(), text: text.into(), builtin: false, precompiled: None };
         match load(&[file]) {
             Ok(set) => prop_assert!(set.rules.len() <= 1),
             Err(errors) => {

@@ -187,7 +187,7 @@ impl<'a> Loader<'a> {
         if let Some(r) = self.by_rules.get(&key) {
             return Some(r.clone());
         }
-        let mut files: Vec<RuleFile> = compile::builtin_files()
+        let mut files: Vec<RuleFile> = compile::builtin_files_precompiled()
             .into_iter()
             .filter(|f| defaults || f.is_lexicon())
             .collect();

@@ -81,6 +81,7 @@ pub fn rule_files_from(path: &Path) -> Result<Vec<RuleFile>, LocatedError> {
             path: shown,
             text: Arc::from(text),
             builtin: false,
+            precompiled: None,
         });
     }
     Ok(files)

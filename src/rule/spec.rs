@@ -15,6 +15,7 @@ use crate::diagnostic::Severity;
 pub type S<T> = Spanned<T>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "lowercase")]
 pub enum KindSpec {
     Pattern,
@@ -25,6 +26,7 @@ pub enum KindSpec {
 
 /// What a context condition does to a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
     /// The condition removes the finding.
@@ -37,6 +39,7 @@ pub enum Policy {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct ContextSpec {
     /// A hedge (lexicon `hedge`) in the same clause.
@@ -79,6 +82,7 @@ pub struct ContextSpec {
 
 /// `when:` of a require rule: the sentences that trigger it.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct WhenSpec {
     /// Lexicons that must all occur in one sentence.
@@ -96,6 +100,7 @@ pub struct WhenSpec {
 
 /// `require:` of a require rule: what must then be present.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct RequireSpec {
     #[serde(default)]
@@ -112,6 +117,7 @@ pub struct RequireSpec {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "kebab-case")]
 pub enum RequireScope {
     Document,
@@ -123,6 +129,7 @@ pub enum RequireScope {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "lowercase")]
 pub enum Detect {
     /// Paragraphs (or sentences) that appear twice.
@@ -132,6 +139,7 @@ pub enum Detect {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Paragraph,
@@ -139,6 +147,7 @@ pub enum Unit {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
     #[serde(default)]
@@ -149,6 +158,7 @@ pub struct ExamplesSpec {
 
 /// One rule file.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: S<String>,
@@ -219,6 +229,7 @@ pub struct RuleSpec {
 
 /// One lexicon file (under a `lexicon/` folder).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct LexiconSpec {
     pub lexicon: S<String>,
@@ -243,6 +254,7 @@ pub struct LexiconSpec {
 /// scheduling, crisis lines) that rule texts quote as `{fact.NAME}`, with
 /// the date they were checked and their sources.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct FactsSpec {
     /// When the facts were last checked against their sources (YYYY-MM-DD).
@@ -251,6 +263,7 @@ pub struct FactsSpec {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 #[serde(deny_unknown_fields)]
 pub struct FactSpec {
     /// The text substituted for `{fact.NAME}`.
