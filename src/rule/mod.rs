@@ -303,28 +303,33 @@ pub struct Lexicon {
 }
 
 /// A small matcher over arbitrary text (used on raw file text, where the
-/// segment scanner does not run: citations in link destinations). Its regex
-/// set is compiled on first use.
+/// segment scanner does not run: citations in link destinations). Its
+/// regexes are one alternation, compiled on first use.
 #[derive(Debug, Clone, Default)]
 pub struct RawMatcher {
     pub phrases: Vec<String>,
     /// Regex sources (flags included).
     pub regexes: Vec<String>,
-    compiled: std::sync::OnceLock<Option<regex::RegexSet>>,
+    compiled: std::sync::OnceLock<Option<std::sync::Arc<crate::rx::Regex>>>,
 }
 
 impl RawMatcher {
+    /// The alternation of the regexes (compiled now if it was not yet).
+    fn regex(&self) -> Option<&crate::rx::Regex> {
+        self.compiled
+            .get_or_init(|| {
+                if self.regexes.is_empty() {
+                    return None;
+                }
+                // Each source's flags stay inside its own group.
+                let any: Vec<String> = self.regexes.iter().map(|r| format!("(?:{r})")).collect();
+                Some(std::sync::Arc::new(crate::rx::Regex::new(&any.join("|"))))
+            })
+            .as_deref()
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
-        let set = self.compiled.get_or_init(|| {
-            if self.regexes.is_empty() {
-                return None;
-            }
-            regex::RegexSetBuilder::new(&self.regexes)
-                .size_limit(64 << 20)
-                .build()
-                .ok()
-        });
-        if set.as_ref().is_some_and(|s| s.is_match(text)) {
+        if self.regex().is_some_and(|r| r.is_match(text)) {
             return true;
         }
         let lower = text.to_lowercase();
@@ -434,4 +439,30 @@ mod embedded {
 /// The default rule pack, in path order.
 pub fn embedded_rules() -> &'static [EmbeddedFile] {
     embedded::EMBEDDED_RULES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawMatcher;
+
+    /// The regexes are one alternation, each keeping its own flags, and
+    /// phrases match whole words, in any case.
+    #[test]
+    fn raw_matcher_keeps_each_regex_flags() {
+        let raw = RawMatcher {
+            phrases: vec!["et al".into()],
+            regexes: vec![r"(?mi)^doi:\s*10\.".into(), r"(?m)\bPMID\d+".into()],
+            ..RawMatcher::default()
+        };
+        assert!(raw.is_match("see\nDOI: 10.1000/x"));
+        assert!(!raw.is_match("see DOI: 10.1000/x"), "`^` is per line");
+        assert!(raw.is_match("PMID123"));
+        assert!(
+            !raw.is_match("pmid123"),
+            "the second regex is case-sensitive"
+        );
+        assert!(raw.is_match("Smith ET AL 2020"));
+        assert!(!raw.is_match("Smith et alia"));
+        assert!(!RawMatcher::default().is_match("anything"));
+    }
 }
