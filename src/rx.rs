@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, MatchError, MatchKind, hybrid};
+use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternSet, hybrid};
 use regex_syntax::hir::Hir;
 
 use crate::rule::compile::SET_SIZE_LIMIT;
@@ -261,6 +261,80 @@ impl Regex {
     }
 }
 
+/// Regexes searched together for which of them match somewhere in a
+/// text, as `regex::RegexSet::matches` says: one lazy DFA over all their
+/// NFAs, which reports every pattern that matches. The `regex` crate's set
+/// is the fallback, as for [`Regex`].
+#[derive(Debug)]
+pub struct RegexSet {
+    lazy: Option<Lazy<hybrid::dfa::DFA, hybrid::dfa::Cache>>,
+    sources: Vec<String>,
+    fallback: OnceLock<Option<regex::RegexSet>>,
+}
+
+impl RegexSet {
+    /// Compiles `sources` (final sources, flags included) as one set.
+    pub fn new(sources: &[&str]) -> Self {
+        let lazy = (|| {
+            let hirs = sources
+                .iter()
+                .map(|s| parse(s))
+                .collect::<Option<Vec<Hir>>>()?;
+            let nfa = FORWARD.with(|c| c.build_many_from_hir(&hirs)).ok()?;
+            let dfa = hybrid::dfa::DFA::builder()
+                .configure(hybrid::dfa::DFA::config().match_kind(MatchKind::All))
+                .build_from_nfa(nfa)
+                .ok()?;
+            let for_caches = dfa.clone();
+            let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
+            Some(Lazy::new(dfa, create))
+        })();
+        RegexSet {
+            lazy,
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+            fallback: OnceLock::new(),
+        }
+    }
+
+    fn fallback(&self) -> Option<&regex::RegexSet> {
+        self.fallback
+            .get_or_init(|| {
+                regex::RegexSetBuilder::new(&self.sources)
+                    .size_limit(SET_SIZE_LIMIT)
+                    .dfa_size_limit(SET_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Whether the set compiles at all (`false` only past the size limit).
+    pub fn compiles(&self) -> bool {
+        self.lazy.is_some() || self.fallback().is_some()
+    }
+
+    /// Appends to `out` the indices of the regexes that match somewhere in
+    /// `text`, ascending.
+    pub fn matches_into(&self, text: &str, out: &mut Vec<usize>) {
+        if let Some(lazy) = &self.lazy {
+            let mut found = PatternSet::new(self.sources.len());
+            let input = Input::new(text);
+            let searched = lazy.engine.try_which_overlapping_matches(
+                &mut lazy.caches.get(),
+                &input,
+                &mut found,
+            );
+            if searched.is_ok() {
+                out.extend(found.iter().map(|p| p.as_usize()));
+                return;
+            }
+        }
+        if let Some(set) = self.fallback() {
+            out.extend(set.matches(text).iter());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +381,29 @@ mod tests {
                     .collect();
                 assert_eq!(regex.find_iter(text), want, "{source} in {text:?}");
                 assert_eq!(regex.is_match(text), full.is_match(text), "{source}");
+            }
+        }
+    }
+
+    /// The set reports what `regex::RegexSet::matches` reports, with and
+    /// without a member that needs the fallback.
+    #[test]
+    fn set_matches_agree_with_the_regex_crate() {
+        let lazy_ones: Vec<&str> = SOURCES
+            .iter()
+            .copied()
+            .filter(|s| !s.starts_with(r"\b"))
+            .collect();
+        for sources in [SOURCES, &lazy_ones[..], &lazy_ones[..1]] {
+            let set = RegexSet::new(sources);
+            assert!(set.compiles());
+            assert_eq!(set.lazy.is_some(), sources.len() < SOURCES.len());
+            let full = regex::RegexSet::new(sources).unwrap();
+            for text in TEXTS {
+                let mut got = vec![usize::MAX];
+                set.matches_into(text, &mut got);
+                let want: Vec<usize> = full.matches(text).iter().collect();
+                assert_eq!(got[1..], want, "{sources:?} in {text:?}");
             }
         }
     }

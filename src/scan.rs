@@ -6,7 +6,7 @@
 //! ASCII-lowercased (overlapping matches; word boundaries checked per hit).
 //! A gated regex runs only where its gate occurs: anchored at the gate
 //! when every match starts with it, else over the segment. The few regexes
-//! without a rare literal go into one `RegexSet`, and only those it reports
+//! without a rare literal go into one set, and only those it reports
 //! run again to locate their matches. Adding rules adds patterns, never
 //! passes over the text.
 
@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{RegexSet, RegexSetBuilder};
+use regex::RegexSetBuilder;
 
 use crate::document::sentence::is_word_char;
 use crate::rx;
@@ -748,25 +748,31 @@ impl ScannerBuilder {
     }
 }
 
-/// One `RegexSet` of `sources`, or which of them does not fit.
-fn build_set(sources: &[&str]) -> Result<RegexSet, String> {
-    RegexSetBuilder::new(sources)
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .map_err(|e| {
-            // Name the regex that does not fit, if one alone is too big.
-            let culprit = sources.iter().find(|s| {
-                regex::RegexBuilder::new(s)
-                    .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
-                    .build()
-                    .is_err()
-            });
-            match culprit {
-                Some(s) => format!("regex is too large to compile: {s}"),
-                None => format!("cannot combine the rule regexes: {e}"),
-            }
-        })
+/// One set of `sources`, or which of them does not fit.
+fn build_set(sources: &[&str]) -> Result<rx::RegexSet, String> {
+    let set = rx::RegexSet::new(sources);
+    if set.compiles() {
+        return Ok(set);
+    }
+    // Name the regex that does not fit, if one alone is too big.
+    let culprit = sources.iter().find(|s| {
+        regex::RegexBuilder::new(s)
+            .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
+            .build()
+            .is_err()
+    });
+    Err(match culprit {
+        Some(s) => format!("regex is too large to compile: {s}"),
+        None => {
+            let e = RegexSetBuilder::new(sources)
+                .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+                .dfa_size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+                .build()
+                .err()
+                .map_or_else(String::new, |e| e.to_string());
+            format!("cannot combine the rule regexes: {e}")
+        }
+    })
 }
 
 /// Removes consecutive repeats from `v[from..]` (`Vec::dedup` on a tail).
@@ -843,7 +849,7 @@ pub struct Scanner {
     literals: Vec<Literal>,
     /// The regexes without rare required literals (`set_members[i]` is the
     /// index in `regexes` of the set's pattern `i`).
-    set: OnceLock<Option<RegexSet>>,
+    set: OnceLock<Option<rx::RegexSet>>,
     set_members: Vec<usize>,
     regexes: Vec<LazyRegex>,
 }
@@ -901,7 +907,7 @@ impl Scanner {
     }
 
     /// The set of regexes without a gate (built on first use).
-    fn set(&self) -> Option<&RegexSet> {
+    fn set(&self) -> Option<&rx::RegexSet> {
         self.set
             .get_or_init(|| {
                 if self.set_members.is_empty() {
@@ -1018,7 +1024,11 @@ impl Scanner {
                 });
         }
         if let Some(set) = self.set() {
-            run.extend(set.matches(text).iter().map(|i| self.set_members[i]));
+            let from = run.len();
+            set.matches_into(text, run);
+            for i in &mut run[from..] {
+                *i = self.set_members[*i];
+            }
         }
         run.sort_unstable();
         run.dedup();
