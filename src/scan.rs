@@ -696,11 +696,18 @@ impl ScannerBuilder {
         // The automaton runs over an ASCII-lowercased copy of the text,
         // which gives the same matches as an ASCII-case-insensitive
         // automaton at the same offsets, and builds in less than half the
-        // time (one transition per letter instead of two).
-        let ac = if self.literals.is_empty() {
-            None
-        } else {
-            Some(
+        // time (one transition per letter instead of two). The set of
+        // regexes without a gate builds on a second thread meanwhile (a
+        // regex too large is an error at load time).
+        let sources: Vec<&str> = ungated
+            .iter()
+            .map(|&i| self.regexes[i].0.as_str())
+            .collect();
+        let (ac, set) = std::thread::scope(|scope| {
+            let set = (!sources.is_empty()).then(|| scope.spawn(|| build_set(&sources)));
+            let ac = if self.literals.is_empty() {
+                Ok(None)
+            } else {
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
                     .kind(Some(match self.workload {
@@ -709,21 +716,17 @@ impl ScannerBuilder {
                     }))
                     .prefilter(false)
                     .build(self.literals.iter().map(|l| l.text.to_ascii_lowercase()))
-                    .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
-            )
-        };
-        // The set of regexes without a gate is built on first use (on a
-        // small workload, alongside the regexes a document needs), unless
-        // it holds a regex from outside the built-in pack, which is
-        // checked now so that a regex too large is an error at load time.
-        let set = OnceLock::new();
-        if ungated.iter().any(|&i| !self.builtin[i]) {
-            let sources: Vec<&str> = ungated
-                .iter()
-                .map(|&i| self.regexes[i].0.as_str())
-                .collect();
-            let _ = set.set(Some(build_set(&sources)?));
-        }
+                    .map(Some)
+                    .map_err(|e| format!("cannot build the phrase automaton: {e}"))
+            };
+            let set = set.map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (ac, set)
+        });
+        let (ac, set) = (ac?, set.transpose()?);
         let regexes = self
             .regexes
             .into_iter()
@@ -849,7 +852,7 @@ pub struct Scanner {
     literals: Vec<Literal>,
     /// The regexes without rare required literals (`set_members[i]` is the
     /// index in `regexes` of the set's pattern `i`).
-    set: OnceLock<Option<rx::RegexSet>>,
+    set: Option<rx::RegexSet>,
     set_members: Vec<usize>,
     regexes: Vec<LazyRegex>,
 }
@@ -890,37 +893,18 @@ impl Scanner {
             .filter(|&r| need[r])
             .map(|r| &self.regexes[r])
             .collect();
-        // The set is the largest of these: it starts first, and the other
-        // thread takes the regexes (this one joins in when it is done).
-        rayon::join(
-            || self.set(),
-            || {
-                todo.par_iter().for_each(|lazy| {
-                    if lazy.anchored {
-                        lazy.anchored();
-                    } else {
-                        lazy.get();
-                    }
-                })
-            },
-        );
+        todo.par_iter().for_each(|lazy| {
+            if lazy.anchored {
+                lazy.anchored();
+            } else {
+                lazy.get();
+            }
+        });
     }
 
-    /// The set of regexes without a gate (built on first use).
+    /// The set of regexes without a gate.
     fn set(&self) -> Option<&rx::RegexSet> {
-        self.set
-            .get_or_init(|| {
-                if self.set_members.is_empty() {
-                    return None;
-                }
-                let sources: Vec<&str> = self
-                    .set_members
-                    .iter()
-                    .map(|&i| self.regexes[i].source.as_str())
-                    .collect();
-                build_set(&sources).ok()
-            })
-            .as_ref()
+        self.set.as_ref()
     }
 
     /// Every hit in `text`, sorted by start, longest first.
@@ -1054,9 +1038,9 @@ impl Scanner {
         dedup_from(hits, from);
     }
 
-    /// Compiles every regex and the set now and returns what does not
-    /// compile. The test suite runs this on the built-in pack, whose
-    /// regexes and set are otherwise compiled on first use.
+    /// Compiles every regex now and returns what does not compile (the
+    /// set is built with the scanner). The test suite runs this on the
+    /// built-in pack, whose regexes are otherwise compiled on first use.
     pub fn compile_all(&self) -> Vec<String> {
         let mut failed: Vec<String> = self
             .regexes
