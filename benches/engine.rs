@@ -61,6 +61,13 @@ fn load_built_in_pack() -> RuleSet {
     claimlint::default_rules().expect("loads")
 }
 
+/// As `claimlint check` loads it: from the JSON made at build time.
+#[divan::bench]
+fn load_built_in_pack_precompiled() -> RuleSet {
+    use claimlint::rule::compile;
+    compile::load(&compile::builtin_files_precompiled()).expect("loads")
+}
+
 #[divan::bench]
 fn prefilter_scan(bencher: Bencher<'_, '_>) {
     let rules = rules();
