@@ -269,7 +269,7 @@ impl Regex {
 pub struct RegexSet {
     lazy: Option<Lazy<hybrid::dfa::DFA, hybrid::dfa::Cache>>,
     sources: Vec<String>,
-    fallback: OnceLock<Option<regex::RegexSet>>,
+    fallback: OnceLock<Result<regex::RegexSet, regex::Error>>,
 }
 
 impl RegexSet {
@@ -296,21 +296,23 @@ impl RegexSet {
         }
     }
 
-    fn fallback(&self) -> Option<&regex::RegexSet> {
+    fn fallback(&self) -> Result<&regex::RegexSet, &regex::Error> {
         self.fallback
             .get_or_init(|| {
                 regex::RegexSetBuilder::new(&self.sources)
                     .size_limit(SET_SIZE_LIMIT)
                     .dfa_size_limit(SET_SIZE_LIMIT)
                     .build()
-                    .ok()
             })
             .as_ref()
     }
 
-    /// Whether the set compiles at all (`false` only past the size limit).
-    pub fn compiles(&self) -> bool {
-        self.lazy.is_some() || self.fallback().is_some()
+    /// Why the set does not compile at all (only past the size limit).
+    pub fn error(&self) -> Option<&regex::Error> {
+        match self.lazy {
+            Some(_) => None,
+            None => self.fallback().err(),
+        }
     }
 
     /// Appends to `out` the indices of the regexes that match somewhere in
@@ -329,7 +331,7 @@ impl RegexSet {
                 return;
             }
         }
-        if let Some(set) = self.fallback() {
+        if let Ok(set) = self.fallback() {
             out.extend(set.matches(text).iter());
         }
     }
@@ -396,7 +398,7 @@ mod tests {
             .collect();
         for sources in [SOURCES, &lazy_ones[..], &lazy_ones[..1]] {
             let set = RegexSet::new(sources);
-            assert!(set.compiles());
+            assert!(set.error().is_none());
             assert_eq!(set.lazy.is_some(), sources.len() < SOURCES.len());
             let full = regex::RegexSet::new(sources).unwrap();
             for text in TEXTS {

@@ -15,7 +15,6 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::RegexSetBuilder;
 
 use crate::document::sentence::is_word_char;
 use crate::rx;
@@ -754,9 +753,9 @@ impl ScannerBuilder {
 /// One set of `sources`, or which of them does not fit.
 fn build_set(sources: &[&str]) -> Result<rx::RegexSet, String> {
     let set = rx::RegexSet::new(sources);
-    if set.compiles() {
+    let Some(e) = set.error() else {
         return Ok(set);
-    }
+    };
     // Name the regex that does not fit, if one alone is too big.
     let culprit = sources.iter().find(|s| {
         regex::RegexBuilder::new(s)
@@ -766,15 +765,7 @@ fn build_set(sources: &[&str]) -> Result<rx::RegexSet, String> {
     });
     Err(match culprit {
         Some(s) => format!("regex is too large to compile: {s}"),
-        None => {
-            let e = RegexSetBuilder::new(sources)
-                .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
-                .dfa_size_limit(crate::rule::compile::SET_SIZE_LIMIT)
-                .build()
-                .err()
-                .map_or_else(String::new, |e| e.to_string());
-            format!("cannot combine the rule regexes: {e}")
-        }
+        None => format!("cannot combine the rule regexes: {e}"),
     })
 }
 

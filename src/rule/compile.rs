@@ -1402,6 +1402,23 @@ mod tests {
         assert_eq!(errors(builtin_files_precompiled()), from_yaml);
     }
 
+    /// A regex with no literal to gate on goes into the regex set; one too
+    /// large to compile is an error at load time, located at the regex.
+    #[test]
+    fn a_regex_too_large_to_compile_is_a_located_error() {
+        let rule = "id: house.huge\nseverity: warning\nsummary: s\nmessage: m\nregex: ['[\\p{L}\\p{N}]{20000}']\nexplain: e\n";
+        let Err(errors) = load(&[file("rules/house/huge.yaml", rule)]) else {
+            panic!("the regex is over the size limit");
+        };
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "regex is too large: its compiled form exceeds the size limit"
+        );
+        let span = errors[0].span.clone().expect("located");
+        assert_eq!(&rule[span], "'[\\p{L}\\p{N}]{20000}'");
+    }
+
     /// Without errors, the precompiled pack compiles to the same rules.
     #[test]
     fn the_precompiled_pack_compiles_to_the_same_rules() {
