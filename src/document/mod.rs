@@ -247,14 +247,6 @@ impl Document {
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.meta.get(&key.to_ascii_lowercase()).map(String::as_str)
     }
-
-    /// Number of words in all segments.
-    pub fn word_count(&self) -> usize {
-        self.segments
-            .iter()
-            .map(|s| sentence::words(&s.text).count())
-            .sum()
-    }
 }
 
 /// Accumulates segments while a parser walks the file.
