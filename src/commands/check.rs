@@ -47,6 +47,9 @@ enum Rendered {
     Github(Vec<(Severity, String, String)>),
     Json(json::Items),
     Sarif(Vec<Value>),
+    /// Not rendered: with `--write-baseline` or `--diff` the output is the
+    /// baseline or the diff.
+    Nothing,
 }
 
 /// What linting one input produced.
@@ -424,6 +427,9 @@ impl Run<'_> {
     }
 
     fn render(&self, file: &SourceFile, diagnostics: &[Diagnostic], fps: &[String]) -> Rendered {
+        if self.args.write_baseline.is_some() || self.args.diff {
+            return Rendered::Nothing;
+        }
         match self.format {
             OutputFormat::Human => Rendered::Text(
                 diagnostics
@@ -684,14 +690,13 @@ pub fn run(
                     Rendered::Text(t) if stream_text => out.write_all(t.as_bytes())?,
                     Rendered::Text(t) => text_out.push_str(&t),
                     Rendered::Github(g) => github_out.extend(g),
-                    // No stream with `--write-baseline` or `--diff`: their
-                    // output is the baseline or the diff, not the JSON.
                     Rendered::Json(items) => {
                         if let Some(stream) = json_stream.as_mut() {
                             stream.items(out, &items)?;
                         }
                     }
                     Rendered::Sarif(s) => sarif_out.extend(s),
+                    Rendered::Nothing => {}
                 }
             }
             FileResult::Failed { path, message } => {
