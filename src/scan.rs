@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, dfa, nfa::noncontiguous};
 
 use crate::document::sentence::is_word_char;
 use crate::rx;
@@ -692,7 +693,7 @@ impl ScannerBuilder {
                 self.add_gate(Owner::Gate(i), &literal);
             }
         }
-        // The automaton runs over an ASCII-lowercased copy of the text,
+        // The automaton reads the text with ASCII letters lowercased,
         // which gives the same matches as an ASCII-case-insensitive
         // automaton at the same offsets, and builds in less than half the
         // time (one transition per letter instead of two). The set of
@@ -707,14 +708,7 @@ impl ScannerBuilder {
             let ac = if self.literals.is_empty() {
                 Ok(None)
             } else {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(match self.workload {
-                        Workload::Small => AhoCorasickKind::NoncontiguousNFA,
-                        Workload::Large => AhoCorasickKind::DFA,
-                    }))
-                    .prefilter(false)
-                    .build(self.literals.iter().map(|l| l.text.to_ascii_lowercase()))
+                Phrases::build(&self.literals, self.workload)
                     .map(Some)
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))
             };
@@ -808,19 +802,74 @@ impl LazyRegex {
     }
 }
 
-/// `text` with ASCII letters lowercased, in `buf` (same length, same
-/// offsets).
-fn ascii_lowercase<'b>(text: &str, buf: &'b mut Vec<u8>) -> &'b [u8] {
-    buf.clear();
-    buf.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-    buf
+/// The phrase automaton: every literal, ASCII-lowercased, matched
+/// overlapping. A plain NFA for small workloads (quick to build), a DFA
+/// for large ones (quick to search).
+#[derive(Debug)]
+enum Phrases {
+    Nfa(noncontiguous::NFA),
+    Dfa(dfa::DFA),
+}
+
+impl Phrases {
+    fn build(literals: &[Literal], workload: Workload) -> Result<Self, aho_corasick::BuildError> {
+        let nfa = noncontiguous::NFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(literals.iter().map(|l| l.text.to_ascii_lowercase()))?;
+        Ok(match workload {
+            Workload::Small => Phrases::Nfa(nfa),
+            Workload::Large => Phrases::Dfa(
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build_from_noncontiguous(&nfa)?,
+            ),
+        })
+    }
+
+    /// Calls `found(literal, range)` for every occurrence of a literal in
+    /// `text` read with ASCII letters lowercased, in order of end (and,
+    /// at one end, in the automaton's order).
+    #[inline]
+    fn for_each(&self, text: &[u8], found: impl FnMut(usize, Range<usize>)) {
+        match self {
+            Phrases::Nfa(nfa) => overlapping(nfa, text, found),
+            Phrases::Dfa(dfa) => overlapping(dfa, text, found),
+        }
+    }
+}
+
+/// The overlapping search of [`aho_corasick::AhoCorasick`], written out
+/// so that each byte is lowercased as it is read (no lowered copy of the
+/// text) and matches are handed over without an iterator's state.
+#[inline(always)]
+fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, Range<usize>)) {
+    // An unanchored start with a standard match kind and no prefilter:
+    // the start state is neither a dead nor a special state.
+    let Ok(mut sid) = aut.start_state(Anchored::No) else {
+        return;
+    };
+    for (at, &byte) in text.iter().enumerate() {
+        sid = aut.next_state(Anchored::No, sid, byte.to_ascii_lowercase());
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                return;
+            }
+            if aut.is_match(sid) {
+                let end = at + 1;
+                for i in 0..aut.match_len(sid) {
+                    let pid = aut.match_pattern(sid, i);
+                    found(pid.as_usize(), end - aut.pattern_len(pid)..end);
+                }
+            }
+        }
+    }
 }
 
 /// Per-thread buffers reused from one scan to the next.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// The text, ASCII-lowercased (what the automaton reads).
-    lower: Vec<u8>,
     run: Vec<usize>,
     /// (regex, start) per occurrence of a prefix gate's literal.
     starts: Vec<(usize, usize)>,
@@ -839,7 +888,7 @@ thread_local! {
 #[derive(Debug)]
 pub struct Scanner {
     workload: Workload,
-    ac: Option<AhoCorasick>,
+    ac: Option<Phrases>,
     literals: Vec<Literal>,
     /// The regexes without rare required literals (`set_members[i]` is the
     /// index in `regexes` of the set's pattern `i`).
@@ -863,19 +912,18 @@ impl Scanner {
         let n = self.regexes.len();
         let mut need = vec![false; n];
         let (mut gated, mut also) = (vec![false; n], vec![false; n]);
-        let mut lower = Vec::new();
         for text in texts {
             gated.iter_mut().for_each(|g| *g = false);
             also.iter_mut().for_each(|a| *a = false);
-            for m in ac.find_overlapping_iter(ascii_lowercase(text, &mut lower)) {
-                for &(owner, _, _) in &self.literals[m.pattern().as_usize()].owners {
+            ac.for_each(text.as_bytes(), |literal, _| {
+                for &(owner, _, _) in &self.literals[literal].owners {
                     match owner {
                         Owner::Gate(r) => gated[r] = true,
                         Owner::Also(r) => also[r] = true,
                         _ => {}
                     }
                 }
-            }
+            });
             for r in 0..n {
                 need[r] |= gated[r] && (!self.regexes[r].needs_also || also[r]);
             }
@@ -921,7 +969,6 @@ impl Scanner {
         // occurs, and those the set reports; and (regex, start) pairs for
         // prefix-gated ones.
         let Scratch {
-            lower,
             run,
             starts,
             also_seen,
@@ -937,9 +984,8 @@ impl Scanner {
         }
         let scan = *scan;
         if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(ascii_lowercase(text, lower)) {
-                let literal = &self.literals[m.pattern().as_usize()];
-                let range = m.range();
+            ac.for_each(text.as_bytes(), |literal, range| {
+                let literal = &self.literals[literal];
                 let mut bounded = None;
                 for &(owner, case_sensitive, needs_bounds) in &literal.owners {
                     match owner {
@@ -972,7 +1018,7 @@ impl Scanner {
                         range: range.clone(),
                     });
                 }
-            }
+            });
         }
         // Anchored runs: per regex, in order of start, skipping starts
         // inside the previous match (as `find_iter` would).
@@ -1241,6 +1287,44 @@ pub(crate) mod tests {
         }
         assert!(texts.len() > 500, "too few segments: {}", texts.len());
         texts
+    }
+
+    /// The written-out overlapping search reports what the crate's
+    /// overlapping iterator reports on the ASCII-lowercased text, for both
+    /// kinds of automaton, overlapping literals and non-ASCII text included.
+    #[test]
+    fn phrase_automaton_matches_the_crates_overlapping_search() {
+        let words = [
+            "it",
+            "its",
+            "it's",
+            "side",
+            "side effects",
+            "effect",
+            "ÉTÉ",
+            "é",
+            "(",
+            "ten",
+            "often",
+        ];
+        let literals: Vec<Literal> = words.iter().map(|w| Literal::new((*w).into())).collect();
+        let text = "Its SIDE Effects? It's often (ten) été — ÉTÉ, side effectsit";
+        let lowered = text.to_ascii_lowercase();
+        let reference = aho_corasick::AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(words.iter().map(|w| w.to_ascii_lowercase()))
+            .unwrap();
+        let want: Vec<(usize, Range<usize>)> = reference
+            .find_overlapping_iter(&lowered)
+            .map(|m| (m.pattern().as_usize(), m.range()))
+            .collect();
+        assert!(want.len() > 10, "{want:?}");
+        for workload in [Workload::Small, Workload::Large] {
+            let phrases = Phrases::build(&literals, workload).unwrap();
+            let mut got = Vec::new();
+            phrases.for_each(text.as_bytes(), |literal, range| got.push((literal, range)));
+            assert_eq!(got, want, "{workload:?}");
+        }
     }
 
     /// The automaton built for a small workload finds what the one built
