@@ -285,3 +285,28 @@ fn entries_under_a_references_heading_are_not_claims() {
         "safety.absolute-safe"
     ));
 }
+
+/// A citation counts for its own sentence and the one before it; each
+/// sentence is looked up once however many findings ask, and an answer
+/// given for one sentence is not reused for another.
+#[test]
+fn a_citation_covers_its_sentence_and_the_one_before() {
+    let rules = rules();
+    let claim = "Studies show that ketamine relieves depression.";
+    let source = "See [the trial](https://pubmed.ncbi.nlm.nih.gov/37224232/).";
+    let text = format!("{claim} {source} {claim} Nothing here. {claim}\n");
+    let spans: Vec<std::ops::Range<usize>> = claimlint::lint_text(&rules, "t.md", &text)
+        .into_iter()
+        .filter(|d| &*d.rule == "evidence.vague-authority")
+        .map(|d| d.span)
+        .collect();
+    // The first claim is cited by the next sentence; the second (after the
+    // source) and the third are not cited by the sentences after them.
+    let second = text.find(source).unwrap() + source.len() + 1;
+    let third = text.rfind(claim).unwrap();
+    assert_eq!(
+        spans.iter().map(|s| s.start).collect::<Vec<_>>(),
+        vec![second, third],
+        "{spans:?}"
+    );
+}

@@ -263,18 +263,13 @@ fn check_pattern(
             }
         }
     }
-    if ctx.cited != Policy::Ignore
-        && let Some(citation) = a.rules.special.citation
-    {
-        let raw = a.source.text();
-        let lexicon = &a.rules.lexicons[citation].raw;
-        let mut cited = lexicon.is_match(&raw[a.sentence_span(k)]);
-        if !cited && k + 1 < a.sentences.len() {
-            let next_seg = a.sentences[k + 1].seg;
-            if !a.doc.segments[next_seg].kind.is_heading() {
-                cited = lexicon.is_match(&raw[a.sentence_span(k + 1)]);
-            }
-        }
+    if ctx.cited != Policy::Ignore {
+        // Cited in the sentence or in the next one (unless that is a
+        // heading).
+        let cited = a.cites(k)
+            || (k + 1 < a.sentences.len()
+                && !a.doc.segments[a.sentences[k + 1].seg].kind.is_heading()
+                && a.cites(k + 1));
         if cited {
             match ctx.cited {
                 Policy::Exempt => return Verdict::Drop,

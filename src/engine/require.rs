@@ -162,8 +162,10 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
             }
         }
         // Citations also live in link destinations and reference lists that
-        // are not prose: look for them in the file's raw text.
-        if let Some(citation) = a.rules.special.citation
+        // are not prose: look for them in the file's raw text (when the
+        // prose does not already hold enough terms).
+        if distinct.len() < req.min_distinct
+            && let Some(citation) = a.rules.special.citation
             && req.require_lexicons.contains(&citation)
             && req.within == RequireScope::Document
             && a.rules.lexicons[citation].raw.is_match(a.source.text())

@@ -332,6 +332,9 @@ impl RawMatcher {
         if self.regex().is_some_and(|r| r.is_match(text)) {
             return true;
         }
+        if self.phrases.is_empty() {
+            return false;
+        }
         let lower = text.to_lowercase();
         self.phrases.iter().any(|p| {
             lower
