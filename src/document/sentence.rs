@@ -128,6 +128,36 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// How [`words`] reads a byte: a separator, an ASCII word character, an
+/// apostrophe or hyphen (inside a word when a word character follows), or
+/// the first byte of a character to decode (non-ASCII).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Separator,
+    Word,
+    Join,
+    Decode,
+}
+
+static BYTE_CLASS: [ByteClass; 256] = {
+    let mut table = [ByteClass::Separator; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            ByteClass::Decode
+        } else if byte.is_ascii_alphanumeric() || byte == b'_' {
+            ByteClass::Word
+        } else if byte == b'\'' || byte == b'-' {
+            ByteClass::Join
+        } else {
+            ByteClass::Separator
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Word tokens (letters, digits, apostrophes and hyphens inside a word) with
 /// their byte ranges.
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -135,27 +165,34 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut pos = 0;
     std::iter::from_fn(move || {
         let start = loop {
-            if pos >= bytes.len() {
-                return None;
-            }
-            let (word, len) = word_char_at(text, pos);
-            pos += len;
-            if word {
-                break pos - len;
+            let &b = bytes.get(pos)?;
+            match BYTE_CLASS[b as usize] {
+                ByteClass::Word => {
+                    pos += 1;
+                    break pos - 1;
+                }
+                ByteClass::Decode => {
+                    let (word, len) = word_char_at(text, pos);
+                    pos += len;
+                    if word {
+                        break pos - len;
+                    }
+                }
+                ByteClass::Separator | ByteClass::Join => pos += 1,
             }
         };
-        while pos < bytes.len() {
-            let (word, len) = word_char_at(text, pos);
-            if word {
-                pos += len;
-            } else if matches!(bytes[pos], b'\'' | b'-')
-                && pos + 1 < bytes.len()
-                && word_char_at(text, pos + 1).0
-            {
+        while let Some(&b) = bytes.get(pos) {
+            match BYTE_CLASS[b as usize] {
+                ByteClass::Word => pos += 1,
+                ByteClass::Decode => match word_char_at(text, pos) {
+                    (true, len) => pos += len,
+                    (false, _) => break,
+                },
                 // Inside a word only if a word character follows.
-                pos += 1;
-            } else {
-                break;
+                ByteClass::Join if pos + 1 < bytes.len() && word_char_at(text, pos + 1).0 => {
+                    pos += 1;
+                }
+                ByteClass::Join | ByteClass::Separator => break,
             }
         }
         Some(start..pos)
@@ -232,5 +269,10 @@ mod tests {
         let text = "isn't non-addictive -- 'quoted' end-";
         let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
         assert_eq!(got, vec!["isn't", "non-addictive", "quoted", "end"]);
+        // Non-ASCII letters are word characters, other non-ASCII characters
+        // separate words, and a hyphen joins a non-ASCII letter.
+        let text = "café—naïve 東京 x-été é_1 «no» -";
+        let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
+        assert_eq!(got, vec!["café", "naïve", "東京", "x-été", "é_1", "no"]);
     }
 }

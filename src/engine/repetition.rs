@@ -61,16 +61,20 @@ fn is_stopword(word: &str) -> bool {
 impl DocWords {
     fn build(a: &Analysis<'_>) -> Self {
         let hasher = rustc_hash::FxBuildHasher;
-        let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-        // About one word per six bytes of text.
+        // About one word per six bytes of text; in a post, one distinct
+        // word in three (a long text repeats more: its tables grow).
         let expected = a.doc.segments.iter().map(|s| s.text.len()).sum::<usize>() / 6;
+        let distinct = (expected / 3).min(1 << 14);
+        let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(distinct);
         let mut bounds = Vec::with_capacity(a.doc.segments.len() + 1);
         bounds.push(0);
         let mut out = DocWords {
             ranges: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
             bounds,
-            ..DocWords::default()
+            text: String::with_capacity(distinct * 8),
+            spans: Vec::with_capacity(distinct),
+            stop: Vec::with_capacity(distinct),
         };
         let mut buf = String::new();
         for seg in &a.doc.segments {
