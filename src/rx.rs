@@ -319,11 +319,19 @@ impl RegexSet {
     /// `text`, ascending.
     pub fn matches_into(&self, text: &str, out: &mut Vec<usize>) {
         if let Some(lazy) = &self.lazy {
+            let mut cache = lazy.caches.get();
+            // Most texts match none of the regexes: a search that stops at
+            // the first match (the lazy DFA's fast loop) says so first.
+            if let Ok(None) = lazy
+                .engine
+                .try_search_fwd(&mut cache, &Input::new(text).earliest(true))
+            {
+                return;
+            }
             let mut found = PatternSet::new(self.sources.len());
-            let input = Input::new(text);
             let searched = lazy.engine.try_which_overlapping_matches(
-                &mut lazy.caches.get(),
-                &input,
+                &mut cache,
+                &Input::new(text),
                 &mut found,
             );
             if searched.is_ok() {
