@@ -90,12 +90,14 @@ impl Items {
                 items.json.reserve(diagnostics.len() * (one.len() + 64));
             }
             // Indented by four spaces: the diagnostic is inside the array.
-            for (i, line) in one.split(|&b| b == b'\n').enumerate() {
-                items
-                    .json
-                    .extend_from_slice(if i == 0 { b"    " } else { b"\n    " });
-                items.json.extend_from_slice(line);
+            items.json.extend_from_slice(b"    ");
+            let mut from = 0;
+            for newline in memchr::memchr_iter(b'\n', &one) {
+                items.json.extend_from_slice(&one[from..=newline]);
+                items.json.extend_from_slice(b"    ");
+                from = newline + 1;
             }
+            items.json.extend_from_slice(&one[from..]);
             items.count += 1;
         }
         items
