@@ -805,37 +805,98 @@ impl LazyRegex {
 /// The phrase automaton: every literal, ASCII-lowercased, matched
 /// overlapping. A plain NFA for small workloads (quick to build), a DFA
 /// for large ones (quick to search).
+///
+/// The automaton holds each literal's first [`PREFIX_LEN`] bytes only; a
+/// longer literal is confirmed by comparing the rest of it where its
+/// prefix occurs. This keeps the DFA's transition table small enough to
+/// stay in cache between segments, while the rest of the pipeline runs.
 #[derive(Debug)]
-enum Phrases {
+struct Phrases {
+    automaton: PrefixAutomaton,
+    /// Per automaton pattern, its literals in `entries`.
+    patterns: Vec<Range<u32>>,
+    /// (literal, its ASCII-lowercased bytes) for every literal.
+    entries: Vec<(usize, Box<[u8]>)>,
+}
+
+#[derive(Debug)]
+enum PrefixAutomaton {
     Nfa(noncontiguous::NFA),
     Dfa(dfa::DFA),
 }
 
+/// How many bytes of a literal the phrase automaton holds.
+const PREFIX_LEN: usize = 8;
+
 impl Phrases {
     fn build(literals: &[Literal], workload: Workload) -> Result<Self, aho_corasick::BuildError> {
+        let mut lowered: Vec<(Box<[u8]>, usize)> = literals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                (
+                    l.text.to_ascii_lowercase().into_bytes().into_boxed_slice(),
+                    i,
+                )
+            })
+            .collect();
+        lowered.sort_unstable();
+        let (mut prefixes, mut patterns, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+        for (bytes, literal) in lowered {
+            let prefix = &bytes[..bytes.len().min(PREFIX_LEN)];
+            if prefixes
+                .last()
+                .is_none_or(|last: &Vec<u8>| last.as_slice() != prefix)
+            {
+                prefixes.push(prefix.to_vec());
+                let at = entries.len() as u32;
+                patterns.push(at..at);
+            }
+            entries.push((literal, bytes));
+            if let Some(last) = patterns.last_mut() {
+                last.end = entries.len() as u32;
+            }
+        }
         let nfa = noncontiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
-            .build(literals.iter().map(|l| l.text.to_ascii_lowercase()))?;
-        Ok(match workload {
-            Workload::Small => Phrases::Nfa(nfa),
-            Workload::Large => Phrases::Dfa(
+            .build(&prefixes)?;
+        let automaton = match workload {
+            Workload::Small => PrefixAutomaton::Nfa(nfa),
+            Workload::Large => PrefixAutomaton::Dfa(
                 dfa::DFA::builder()
                     .match_kind(MatchKind::Standard)
                     .prefilter(false)
                     .build_from_noncontiguous(&nfa)?,
             ),
+        };
+        Ok(Phrases {
+            automaton,
+            patterns,
+            entries,
         })
     }
 
     /// Calls `found(literal, range)` for every occurrence of a literal in
-    /// `text` read with ASCII letters lowercased, in order of end (and,
-    /// at one end, in the automaton's order).
+    /// `text` read with ASCII letters lowercased.
     #[inline]
-    fn for_each(&self, text: &[u8], found: impl FnMut(usize, Range<usize>)) {
-        match self {
-            Phrases::Nfa(nfa) => overlapping(nfa, text, found),
-            Phrases::Dfa(dfa) => overlapping(dfa, text, found),
+    fn for_each(&self, text: &[u8], mut found: impl FnMut(usize, Range<usize>)) {
+        let mut confirm = |pattern: usize, range: Range<usize>| {
+            let span = self.patterns[pattern].clone();
+            for (literal, bytes) in &self.entries[span.start as usize..span.end as usize] {
+                if bytes.len() == range.len() {
+                    found(*literal, range.clone());
+                } else if text
+                    .get(range.start..range.start + bytes.len())
+                    .is_some_and(|t| t[range.len()..].eq_ignore_ascii_case(&bytes[range.len()..]))
+                {
+                    found(*literal, range.start..range.start + bytes.len());
+                }
+            }
+        };
+        match &self.automaton {
+            PrefixAutomaton::Nfa(nfa) => overlapping(nfa, text, &mut confirm),
+            PrefixAutomaton::Dfa(dfa) => overlapping(dfa, text, &mut confirm),
         }
     }
 }
@@ -843,26 +904,54 @@ impl Phrases {
 /// The overlapping search of [`aho_corasick::AhoCorasick`], written out
 /// so that each byte is lowercased as it is read (no lowered copy of the
 /// text) and matches are handed over without an iterator's state.
+///
+/// A longer text is searched as two halves in one loop: each transition
+/// waits for the one before it to load, and two independent chains of
+/// loads overlap. The second half starts `max_len - 1` bytes early, where
+/// the automaton's state is reset (a state only remembers that many
+/// bytes), and reports only the matches that end in its own half.
 #[inline(always)]
 fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, Range<usize>)) {
     // An unanchored start with a standard match kind and no prefilter:
     // the start state is neither a dead nor a special state.
-    let Ok(mut sid) = aut.start_state(Anchored::No) else {
+    let Ok(start) = aut.start_state(Anchored::No) else {
         return;
     };
-    for (at, &byte) in text.iter().enumerate() {
+    let mut report = |sid, end: usize| {
+        for i in 0..aut.match_len(sid) {
+            let pid = aut.match_pattern(sid, i);
+            found(pid.as_usize(), end - aut.pattern_len(pid)..end);
+        }
+    };
+    let warm_up = aut.max_pattern_len().saturating_sub(1);
+    let mid = text.len() / 2;
+    let (first, second) = if mid > 4 * warm_up {
+        (&text[..mid], &text[mid - warm_up..])
+    } else {
+        (text, &text[..0])
+    };
+    let (mut a, mut b) = (start, start);
+    for (at, (&x, &y)) in first.iter().zip(second).enumerate() {
+        a = aut.next_state(Anchored::No, a, x.to_ascii_lowercase());
+        b = aut.next_state(Anchored::No, b, y.to_ascii_lowercase());
+        if aut.is_match(a) {
+            report(a, at + 1);
+        }
+        if aut.is_match(b) && at >= warm_up {
+            report(b, mid - warm_up + at + 1);
+        }
+    }
+    // The longer rest of either half.
+    let done = first.len().min(second.len());
+    let (mut sid, rest, offset) = if first.len() > done {
+        (a, &first[done..], done)
+    } else {
+        (b, &second[done..], mid - warm_up + done)
+    };
+    for (at, &byte) in rest.iter().enumerate() {
         sid = aut.next_state(Anchored::No, sid, byte.to_ascii_lowercase());
-        if aut.is_special(sid) {
-            if aut.is_dead(sid) {
-                return;
-            }
-            if aut.is_match(sid) {
-                let end = at + 1;
-                for i in 0..aut.match_len(sid) {
-                    let pid = aut.match_pattern(sid, i);
-                    found(pid.as_usize(), end - aut.pattern_len(pid)..end);
-                }
-            }
+        if aut.is_match(sid) {
+            report(sid, offset + at + 1);
         }
     }
 }
@@ -1291,7 +1380,10 @@ pub(crate) mod tests {
 
     /// The written-out overlapping search reports what the crate's
     /// overlapping iterator reports on the ASCII-lowercased text, for both
-    /// kinds of automaton, overlapping literals and non-ASCII text included.
+    /// kinds of automaton: overlapping literals, literals longer than the
+    /// automaton's prefixes (and texts where only the prefix occurs),
+    /// non-ASCII text, short texts (one pass) and long ones (two halves,
+    /// every split point tried).
     #[test]
     fn phrase_automaton_matches_the_crates_overlapping_search() {
         let words = [
@@ -1300,31 +1392,49 @@ pub(crate) mod tests {
             "it's",
             "side",
             "side effects",
+            "side effects are rare",
+            "side eff",
             "effect",
             "ÉTÉ",
             "é",
             "(",
             "ten",
             "often",
+            "treatment-resistant depression",
         ];
         let literals: Vec<Literal> = words.iter().map(|w| Literal::new((*w).into())).collect();
-        let text = "Its SIDE Effects? It's often (ten) été — ÉTÉ, side effectsit";
-        let lowered = text.to_ascii_lowercase();
         let reference = aho_corasick::AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(words.iter().map(|w| w.to_ascii_lowercase()))
             .unwrap();
-        let want: Vec<(usize, Range<usize>)> = reference
-            .find_overlapping_iter(&lowered)
-            .map(|m| (m.pattern().as_usize(), m.range()))
-            .collect();
-        assert!(want.len() > 10, "{want:?}");
+        let short = "Its SIDE Effects? It's often (ten) été — ÉTÉ, side effectsit";
+        let long = "Side effects are rare, SIDE EFFECTS ARE RAREly its side effect; \
+                    treatment-resistant Depression (ten) often été, side effec";
+        let mut texts = vec![short.to_string(), long.to_string()];
+        // Every split point of the long text's two halves.
+        texts.extend(
+            (0..long.len())
+                .filter(|&i| long.is_char_boundary(i))
+                .map(|i| long[i..].to_string()),
+        );
+        let mut matched = 0;
         for workload in [Workload::Small, Workload::Large] {
             let phrases = Phrases::build(&literals, workload).unwrap();
-            let mut got = Vec::new();
-            phrases.for_each(text.as_bytes(), |literal, range| got.push((literal, range)));
-            assert_eq!(got, want, "{workload:?}");
+            for text in &texts {
+                let mut want: Vec<(usize, Range<usize>)> = reference
+                    .find_overlapping_iter(&text.to_ascii_lowercase())
+                    .map(|m| (m.pattern().as_usize(), m.range()))
+                    .collect();
+                let mut got = Vec::new();
+                phrases.for_each(text.as_bytes(), |literal, range| got.push((literal, range)));
+                // Reported in either half's order: compared as sets.
+                want.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
+                got.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
+                assert_eq!(got, want, "{workload:?} {text}");
+                matched += got.len();
+            }
         }
+        assert!(matched > 1000, "{matched}");
     }
 
     /// The automaton built for a small workload finds what the one built
