@@ -101,16 +101,18 @@ impl Template {
 
     /// Fills the template; `vars` gives each placeholder's value.
     pub fn render(&self, vars: &[(&str, &str)]) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
+        fn piece<'p>(part: &'p TemplatePart, vars: &[(&str, &'p str)]) -> &'p str {
             match part {
-                TemplatePart::Text(t) => out.push_str(t),
+                TemplatePart::Text(t) => t,
                 TemplatePart::Var(name) => {
-                    if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
-                        out.push_str(v);
-                    }
+                    vars.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v)
                 }
             }
+        }
+        // Sized once: a message is rendered for every finding.
+        let mut out = String::with_capacity(self.parts.iter().map(|p| piece(p, vars).len()).sum());
+        for part in &self.parts {
+            out.push_str(piece(part, vars));
         }
         out
     }
@@ -446,7 +448,23 @@ pub fn embedded_rules() -> &'static [EmbeddedFile] {
 
 #[cfg(test)]
 mod tests {
-    use super::RawMatcher;
+    use super::{RawMatcher, Template};
+
+    /// Text is copied, each placeholder filled with its value, and a
+    /// placeholder without a value left empty.
+    #[test]
+    fn template_fills_its_placeholders() {
+        let t = Template::parse(
+            "“{match}” is not {suggestion}; {match}!",
+            &["match", "suggestion"],
+        )
+        .unwrap();
+        assert_eq!(
+            t.render(&[("suggestion", "proven"), ("match", "cures")]),
+            "“cures” is not proven; cures!"
+        );
+        assert_eq!(t.render(&[("match", "heals")]), "“heals” is not ; heals!");
+    }
 
     /// The regexes are one alternation, each keeping its own flags, and
     /// phrases match whole words, in any case.
