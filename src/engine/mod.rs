@@ -48,9 +48,9 @@ pub struct Analysis<'a> {
     pub first_sentence: Vec<usize>,
     /// Interned words of every segment, built when a rule first needs them.
     pub(crate) words: std::sync::OnceLock<repetition::DocWords>,
-    /// Per sentence, whether its text in the file cites a source (0: not
-    /// looked at yet, 1: no, 2: yes); see [`Analysis::cites`].
-    cited: std::sync::OnceLock<Vec<std::sync::atomic::AtomicU8>>,
+    /// Per sentence, whether its text in the file cites a source, once
+    /// looked up; see [`Analysis::cites`].
+    cited: std::sync::OnceLock<Vec<std::sync::OnceLock<bool>>>,
     /// Number of segments that are the file's prose; the segments after them
     /// are FAQ answers read together with their question (see `answers`),
     /// which only sentence-level rules look at.
@@ -295,25 +295,18 @@ impl<'a> Analysis<'a> {
     /// included), matches the citation lexicon. Several findings of a
     /// sentence, and of the sentence before it, ask: it is looked up once.
     pub fn cites(&self, k: usize) -> bool {
-        use std::sync::atomic::{AtomicU8, Ordering};
         let Some(citation) = self.rules.special.citation else {
             return false;
         };
         let memo = self.cited.get_or_init(|| {
             (0..self.sentences.len())
-                .map(|_| AtomicU8::new(0))
+                .map(|_| std::sync::OnceLock::new())
                 .collect()
         });
-        match memo[k].load(Ordering::Relaxed) {
-            1 => false,
-            2 => true,
-            _ => {
-                let raw = &self.source.text()[self.sentence_span(k)];
-                let cites = self.rules.lexicons[citation].raw.is_match(raw);
-                memo[k].store(if cites { 2 } else { 1 }, Ordering::Relaxed);
-                cites
-            }
-        }
+        *memo[k].get_or_init(|| {
+            let raw = &self.source.text()[self.sentence_span(k)];
+            self.rules.lexicons[citation].raw.is_match(raw)
+        })
     }
 }
 
