@@ -62,10 +62,26 @@ static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// What every opening of a myth frame holds: it names a myth or a
+/// (mis)conception, or ends in "that". Most text before a finding holds
+/// none of these, and is not searched further. Their letters have no
+/// non-ASCII case variants (the `s` of "misconception" has `ſ`), so an
+/// ASCII case-insensitive search finds them wherever the regex would.
+static MYTH_CUES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(MYTH_CUE_WORDS)
+        .expect("valid literals")
+});
+const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
+
 /// Whether `range` of `text` sits in a myth frame opened earlier in the same
 /// segment and not yet closed by a fact marker or a contrast.
 pub fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
     let before = &text[..range.start];
+    if !MYTH_CUES.is_match(before) {
+        return false;
+    }
     let Some(open) = MYTH_OPEN.find_iter(before).last() else {
         return false;
     };
@@ -503,6 +519,41 @@ mod tests {
             "That ketamine is risky is a myth. Ketamine cures depression.",
             "cures"
         ));
+        // Every form of opening, and one spelled with a non-ASCII case
+        // variant, gets past the cue search.
+        for opening in [
+            "Common misconceptions #3 \u{2014}",
+            "MYTHS -",
+            "Miſconception:",
+            "It is not true that",
+            "Many advertisers promise that",
+            "You might have read that",
+        ] {
+            let text = format!("{opening} ketamine cures depression.");
+            assert!(at(&text, "cures"), "{text}");
+        }
+    }
+
+    /// The cue words' letters fold to ASCII letters only, so the ASCII
+    /// case-insensitive cue search misses nothing the regex finds.
+    #[test]
+    fn myth_cues_have_no_non_ascii_case_variants() {
+        let ascii_folds = |letters: &str| {
+            let hir = regex_syntax::Parser::new()
+                .parse(&format!("(?i)[{letters}]"))
+                .unwrap();
+            let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) =
+                hir.kind()
+            else {
+                panic!("not a class: {hir:?}");
+            };
+            class.ranges().iter().all(|r| r.end().is_ascii())
+        };
+        assert!(ascii_folds(&MYTH_CUE_WORDS.concat()));
+        assert!(
+            !ascii_folds("s") && !ascii_folds("k"),
+            "ſ and K fold to s and k"
+        );
     }
 
     #[test]
