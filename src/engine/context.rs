@@ -452,20 +452,15 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                 _ => {}
             }
         }
+        // Per rule (a stable sort keeps each rule's findings in order).
         found.sort_by_key(|(index, _, _)| *index);
-        let mut start = 0;
-        while start < found.len() {
-            let index = found[start].0;
-            let end = found[start..]
-                .iter()
-                .position(|(i, _, _)| *i != index)
-                .map_or(found.len(), |p| start + p);
-            let group: Vec<(Range<usize>, Diagnostic)> = found[start..end]
-                .iter()
-                .map(|(_, r, d)| (r.clone(), d.clone()))
-                .collect();
-            out.extend(non_overlapping(group));
-            start = end;
+        let mut group: Vec<(Range<usize>, Diagnostic)> = Vec::new();
+        let mut found = found.into_iter().peekable();
+        while let Some((index, range, d)) = found.next() {
+            group.push((range, d));
+            if found.peek().is_none_or(|next| next.0 != index) {
+                out.extend(non_overlapping(std::mem::take(&mut group)));
+            }
         }
     }
 }
