@@ -63,6 +63,59 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
+impl JsonDiagnostic<'_> {
+    /// Appends the diagnostic as an item of the document's array: as
+    /// serde_json pretty-prints it, indented by four more spaces. `path`
+    /// is the path written as a JSON string (once per file).
+    fn write_item(&self, path: &[u8], out: &mut Vec<u8>) {
+        out.extend_from_slice(b"    {\n      \"path\": ");
+        out.extend_from_slice(path);
+        let strings = [
+            (&b",\n      \"rule\": "[..], self.rule),
+            (b",\n      \"category\": ", self.category),
+            (b",\n      \"severity\": ", self.severity),
+            (b",\n      \"message\": ", self.message),
+        ];
+        for (key, value) in strings {
+            out.extend_from_slice(key);
+            push_str(out, value);
+        }
+        let numbers = [
+            (&b",\n      \"start\": "[..], self.start),
+            (b",\n      \"end\": ", self.end),
+            (b",\n      \"line\": ", self.line),
+            (b",\n      \"column\": ", self.column),
+            (b",\n      \"end_line\": ", self.end_line),
+            (b",\n      \"end_column\": ", self.end_column),
+        ];
+        let mut digits = itoa::Buffer::new();
+        for (key, value) in numbers {
+            out.extend_from_slice(key);
+            out.extend_from_slice(digits.format(value).as_bytes());
+        }
+        out.extend_from_slice(b",\n      \"text\": ");
+        push_str(out, self.text);
+        let optional = [
+            (&b",\n      \"suggestion\": "[..], self.suggestion),
+            (b",\n      \"help\": ", self.help),
+        ];
+        for (key, value) in optional {
+            out.extend_from_slice(key);
+            match value {
+                Some(value) => push_str(out, value),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.extend_from_slice(b"\n    }");
+    }
+}
+
+/// Appends `value` as a JSON string, escaped as serde_json escapes it.
+fn push_str(out: &mut Vec<u8>, value: &str) {
+    // Writing to a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
 /// The diagnostics of one file, serialised as items of the document's
 /// array (indented, separated by commas): made on the thread that linted
 /// the file, written by [`Stream::items`].
@@ -75,32 +128,20 @@ pub struct Items {
 impl Items {
     /// `diagnostics` of `file`, in the contract's field order.
     pub fn new(file: &SourceFile, diagnostics: &[Diagnostic]) -> Self {
-        let mut items = Items::default();
-        let mut one = Vec::new();
-        for d in diagnostics {
-            one.clear();
-            // Serialising borrowed strings and integers cannot fail.
-            if serde_json::to_writer_pretty(&mut one, &JsonDiagnostic::new(file, d)).is_err() {
-                continue;
+        // About 650 bytes each with the default pack.
+        let mut json = Vec::with_capacity(diagnostics.len() * 704);
+        let mut path = Vec::new();
+        push_str(&mut path, file.path());
+        for (i, d) in diagnostics.iter().enumerate() {
+            if i > 0 {
+                json.extend_from_slice(b",\n");
             }
-            if items.count > 0 {
-                items.json.extend_from_slice(b",\n");
-            } else {
-                // The others are about as long as the first.
-                items.json.reserve(diagnostics.len() * (one.len() + 64));
-            }
-            // Indented by four spaces: the diagnostic is inside the array.
-            items.json.extend_from_slice(b"    ");
-            let mut from = 0;
-            for newline in memchr::memchr_iter(b'\n', &one) {
-                items.json.extend_from_slice(&one[from..=newline]);
-                items.json.extend_from_slice(b"    ");
-                from = newline + 1;
-            }
-            items.json.extend_from_slice(&one[from..]);
-            items.count += 1;
+            JsonDiagnostic::new(file, d).write_item(&path, &mut json);
         }
-        items
+        Items {
+            json,
+            count: diagnostics.len(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -266,6 +307,15 @@ mod tests {
         };
         let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";
         let file = |name: &str| SourceFile::new(name, text);
+        // Escapes in every string field, a suggestion, a warning.
+        let odd = Diagnostic {
+            rule: "a\"b".into(),
+            category: "c\\d".into(),
+            severity: Severity::Warning,
+            message: "tab\t, newline\n, \u{1}, \u{7f}, caf\u{e9} \u{1F600} </".into(),
+            suggestion: Some("\"may\" help\r\n".into()),
+            ..diagnostic(0, Some("\u{2028}"))
+        };
         // No files, files without findings, and findings spread over files.
         let cases = vec![
             vec![],
@@ -277,7 +327,7 @@ mod tests {
                     vec![diagnostic(3, None), diagnostic(21, Some("x"))],
                 ),
                 (file("b.md"), vec![]),
-                (file("c\\d.md"), vec![diagnostic(33, None)]),
+                (file("c\\d.md"), vec![diagnostic(33, None), odd]),
             ],
         ];
         for files in cases {
