@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::{Analysis, diagnostic};
 use crate::diagnostic::Diagnostic;
 use crate::document::sentence::words;
-use crate::rule::{Require, RequireScope};
+use crate::rule::{LexIdx, Require, RequireScope};
 use crate::scan::Owner;
 
 /// Words a negator may be before a required term and still negate it.
@@ -22,15 +22,13 @@ const NEGATION_WINDOW: usize = 3;
 fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usize>> {
     let s = &a.sentences[k];
     let mut anchor: Option<Range<usize>> = None;
+    let mut lacks_one = false;
     for &lex in &req.when_all {
-        // A term may also come from context, as for pattern rules ("It
-        // relieves pain" after a sentence naming the treatment).
         match a.lex_hits(k, lex).next() {
             Some(first) => {
                 anchor.get_or_insert(first.clone());
             }
-            None if super::context::inherits(a, k, lex) => {}
-            None => return None,
+            None => lacks_one = true,
         }
     }
     if let Some(group) = req.when_group {
@@ -39,8 +37,16 @@ fn trigger_anchor(a: &Analysis<'_>, req: &Require, k: usize) -> Option<Range<usi
             .find(|h| h.owner == Owner::Group(group))?;
         anchor.get_or_insert(hit.range.clone());
     }
-    // A sentence with none of the terms itself does not trigger.
-    anchor
+    // A sentence with none of the terms itself does not trigger (most do
+    // not, and are not looked at further). A term it lacks may come from
+    // context, as for pattern rules ("It relieves pain" after a sentence
+    // naming the treatment).
+    let anchor = anchor?;
+    let from_context = |lex: LexIdx| a.has_lex(k, lex) || super::context::inherits(a, k, lex);
+    if lacks_one && !req.when_all.iter().all(|&lex| from_context(lex)) {
+        return None;
+    }
+    Some(anchor)
 }
 
 fn negated(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
