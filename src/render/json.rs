@@ -110,10 +110,24 @@ impl JsonDiagnostic<'_> {
     }
 }
 
-/// Appends `value` as a JSON string, escaped as serde_json escapes it.
+/// Appends `value` as a JSON string, escaped as serde_json escapes it
+/// (control characters, `"` and `\\`; nothing else).
 fn push_str(out: &mut Vec<u8>, value: &str) {
-    // Writing to a vector cannot fail.
-    let _ = serde_json::to_writer(&mut *out, value);
+    let bytes = value.as_bytes();
+    // Most strings hold nothing to escape and are copied whole (the check
+    // reads every byte without stopping early, which vectorises).
+    let escapes = bytes.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if escapes {
+        // Writing to a vector cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    } else {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    }
 }
 
 /// The diagnostics of one file, serialised as items of the document's
@@ -289,6 +303,30 @@ mod tests {
             summary: Summary::new(counts, files.len(), extra),
         };
         serde_json::to_string_pretty(&report).unwrap() + "\n"
+    }
+
+    /// Every character below 0x80 (and a few above), alone and in text.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut cases: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        cases.extend(
+            [
+                "",
+                "plain text",
+                "caf\u{e9} \u{2028}\u{1F600}",
+                "a\"b\\c\u{1}d\u{7f}",
+            ]
+            .map(String::from),
+        );
+        cases.push(cases.concat());
+        for case in cases {
+            let mut got = Vec::new();
+            push_str(&mut got, &case);
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                serde_json::to_string(&case).unwrap()
+            );
+        }
     }
 
     #[test]
