@@ -199,6 +199,44 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// Calls `each(range, lower)` for every word of `text`, as [`words`] finds
+/// them; `lower` tells whether the word has a letter to lowercase (an
+/// ASCII capital or any non-ASCII character). ASCII text, most of it, is
+/// read in one loop that notes capitals as it goes.
+pub fn for_each_word(text: &str, mut each: impl FnMut(Range<usize>, bool)) {
+    let bytes = text.as_bytes();
+    if !bytes.is_ascii() {
+        for range in words(text) {
+            let word = &bytes[range.clone()];
+            let lower = !word.is_ascii() || word.iter().any(u8::is_ascii_uppercase);
+            each(range, lower);
+        }
+        return;
+    }
+    let is_word = |b: u8| BYTE_CLASS[usize::from(b)] == ByteClass::Word;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        if !is_word(bytes[pos]) {
+            pos += 1;
+            continue;
+        }
+        let start = pos;
+        let mut capital = false;
+        while let Some(&b) = bytes.get(pos) {
+            match BYTE_CLASS[usize::from(b)] {
+                ByteClass::Word => {
+                    capital |= b.is_ascii_uppercase();
+                    pos += 1;
+                }
+                // Inside a word only if a word character follows.
+                ByteClass::Join if bytes.get(pos + 1).is_some_and(|&n| is_word(n)) => pos += 1,
+                _ => break,
+            }
+        }
+        each(start..pos, capital);
+    }
+}
+
 /// Whether the character at byte `i` (a char boundary) is a word character,
 /// and its length; ASCII without decoding.
 #[inline]
@@ -274,5 +312,37 @@ mod tests {
         let text = "café—naïve 東京 x-été é_1 «no» -";
         let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
         assert_eq!(got, vec!["café", "naïve", "東京", "x-été", "é_1", "no"]);
+    }
+
+    /// The ASCII loop finds the words `words` finds, and flags the ones
+    /// with a capital or a non-ASCII character.
+    #[test]
+    fn for_each_word_finds_what_words_finds() {
+        let mut texts = crate::scan::tests::corpus_segments();
+        texts.extend(
+            [
+                "",
+                "-",
+                "a",
+                "isn't non-addictive -- 'quoted' end- x' _y_ 9-5 A-b don'T",
+                "Ends-with-join- 'twas -lead MiXeD ALL",
+                "café—naïve 東京 x-été É_1 «No» -",
+            ]
+            .map(String::from),
+        );
+        let mut flagged = 0;
+        for text in &texts {
+            let mut got = Vec::new();
+            for_each_word(text, |r, lower| got.push((r, lower)));
+            let want: Vec<(Range<usize>, bool)> = words(text)
+                .map(|r| {
+                    let w = &text[r.clone()];
+                    (r, w.to_lowercase() != w || !w.is_ascii())
+                })
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+            flagged += got.iter().filter(|(_, lower)| *lower).count();
+        }
+        assert!(flagged > 100, "too few words to lower: {flagged}");
     }
 }

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::document::SegmentKind;
-use crate::document::sentence::words;
+use crate::document::sentence::{for_each_word, words};
 use crate::rule::{Repetition, Unit};
 
 /// Occurrences of an n-gram: (segment, range in the segment's text).
@@ -78,13 +78,11 @@ impl DocWords {
         };
         let mut buf = String::new();
         for seg in &a.doc.segments {
-            let from = out.ranges.len();
-            out.ranges.extend(words(&seg.text));
-            for r in &out.ranges[from..] {
+            for_each_word(&seg.text, |r, lower| {
                 let word = &seg.text[r.clone()];
                 // Most words are lower case already: only the others are
                 // copied to be lowered.
-                let key = if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+                let key = if !lower {
                     word
                 } else {
                     buf.clear();
@@ -114,8 +112,9 @@ impl DocWords {
                         id
                     }
                 };
+                out.ranges.push(r);
                 out.ids.push(id);
-            }
+            });
             out.bounds.push(out.ranges.len());
         }
         out
