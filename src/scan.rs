@@ -1228,18 +1228,29 @@ impl Scanner {
 pub(crate) mod tests {
     use super::*;
 
+    /// A scanner of `phrases` (owner, phrase, case-sensitive) and `regexes`
+    /// (owner, final source; not from the built-in pack).
+    fn scanner(phrases: &[(Owner, &str, bool)], regexes: &[(Owner, &str)]) -> Scanner {
+        let mut b = ScannerBuilder::default();
+        for &(owner, phrase, case_sensitive) in phrases {
+            b.add_phrase(owner, phrase, case_sensitive);
+        }
+        for &(owner, source) in regexes {
+            b.add_regex(owner, source.into(), false);
+        }
+        b.build().unwrap()
+    }
+
     #[test]
     fn one_scan_finds_phrases_and_regexes_with_boundaries() {
-        let mut b = ScannerBuilder::default();
-        b.add_phrase(Owner::Trigger(0), "best  treatment", false);
-        b.add_phrase(Owner::Lexicon(1), "treatment", false);
-        b.add_phrase(Owner::Trigger(2), "#1", false);
-        b.add_regex(
-            Owner::Trigger(3),
-            r"(?i:(?-u:\b)cures?(?-u:\b))".into(),
-            false,
+        let s = scanner(
+            &[
+                (Owner::Trigger(0), "best  treatment", false),
+                (Owner::Lexicon(1), "treatment", false),
+                (Owner::Trigger(2), "#1", false),
+            ],
+            &[(Owner::Trigger(3), r"(?i:(?-u:\b)cures?(?-u:\b))")],
         );
-        let s = b.build().unwrap();
         let hits = s.scan("The BEST treatment cures; our #1 pretreatment");
         let got: Vec<(Owner, Range<usize>)> =
             hits.into_iter().map(|h| (h.owner, h.range)).collect();
@@ -1256,10 +1267,13 @@ pub(crate) mod tests {
 
     #[test]
     fn scan_into_appends_and_leaves_earlier_hits_alone() {
-        let mut b = ScannerBuilder::default();
-        b.add_phrase(Owner::Lexicon(0), "treatment", false);
-        b.add_phrase(Owner::Trigger(1), "best treatment", false);
-        let s = b.build().unwrap();
+        let s = scanner(
+            &[
+                (Owner::Lexicon(0), "treatment", false),
+                (Owner::Trigger(1), "best treatment", false),
+            ],
+            &[],
+        );
         // Earlier hits, out of order and repeated, as another segment's.
         let hit = |range| Hit {
             owner: Owner::Trigger(7),
@@ -1282,10 +1296,13 @@ pub(crate) mod tests {
 
     #[test]
     fn case_sensitive_owner_needs_exact_case() {
-        let mut b = ScannerBuilder::default();
-        b.add_phrase(Owner::Trigger(0), "Spravato", true);
-        b.add_phrase(Owner::Trigger(1), "spravato", false);
-        let s = b.build().unwrap();
+        let s = scanner(
+            &[
+                (Owner::Trigger(0), "Spravato", true),
+                (Owner::Trigger(1), "spravato", false),
+            ],
+            &[],
+        );
         let owners: Vec<Owner> = s.scan("spravato").into_iter().map(|h| h.owner).collect();
         assert_eq!(owners, vec![Owner::Trigger(1)]);
     }
