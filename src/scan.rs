@@ -750,10 +750,11 @@ fn build_set(sources: &[&str]) -> Result<rx::RegexSet, String> {
     let Some(e) = set.error() else {
         return Ok(set);
     };
-    // Name the regex that does not fit, if one alone is too big.
+    // Name the regex that does not fit, if one alone is too big (the limit
+    // a gated regex is held to).
     let culprit = sources.iter().find(|s| {
         regex::RegexBuilder::new(s)
-            .size_limit(crate::rule::compile::REGEX_SIZE_LIMIT)
+            .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
             .build()
             .is_err()
     });

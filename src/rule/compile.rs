@@ -24,9 +24,7 @@ use crate::source::SourceFile;
 
 /// Largest rule or lexicon file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
-/// Largest compiled size of one regex.
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
-/// Size limit of the combined regex set (and of any one regex in it).
+/// Size limit of a compiled regex, and of the combined regex set.
 pub const SET_SIZE_LIMIT: usize = 64 << 20;
 const SCOPES: &[&str] = &["heading", "paragraph", "list", "quote", "table", "alt"];
 
@@ -524,7 +522,7 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
                     if !case_sensitive {
                         body = format!("(?i:{body})");
                     }
-                    if let Err(e) = RegexBuilder::new(&body).size_limit(64 << 20).build() {
+                    if let Err(e) = RegexBuilder::new(&body).size_limit(SET_SIZE_LIMIT).build() {
                         let detail = e.to_string();
                         located.push(
                             LocatedError::new(
