@@ -46,11 +46,11 @@ fn period_is_abbreviation(text: &str, dot: usize) -> bool {
     if token.is_empty() {
         return false;
     }
-    let lower = token.to_lowercase();
-    let lower = lower.trim_start_matches('-');
-    if ABBREVIATIONS.contains(&lower) {
+    if listed_abbreviation(token) {
         // "no." only abbreviates "number" before a digit.
-        if lower == "no" || lower == "nos" {
+        if token.trim_start_matches('-').eq_ignore_ascii_case("no")
+            || token.trim_start_matches('-').eq_ignore_ascii_case("nos")
+        {
             let next = text[dot + 1..].trim_start().chars().next();
             return next.is_some_and(|c| c.is_ascii_digit());
         }
@@ -67,6 +67,26 @@ fn period_is_abbreviation(text: &str, dot: usize) -> bool {
     token.contains('.') && token.split('.').all(|p| p.chars().count() <= 2)
 }
 
+/// Whether `token`, lowercased and without leading hyphens, is one of
+/// [`ABBREVIATIONS`]. An ASCII token (most) is lowered on the stack, and
+/// only when it is short enough to be one.
+fn listed_abbreviation(token: &str) -> bool {
+    const LONGEST: usize = 6;
+    let trimmed = token.trim_start_matches('-');
+    if !trimmed.is_ascii() {
+        let lower = token.to_lowercase();
+        return ABBREVIATIONS.contains(&lower.trim_start_matches('-'));
+    }
+    if trimmed.len() > LONGEST {
+        return false;
+    }
+    let mut buf = [0u8; LONGEST];
+    let lower = &mut buf[..trimmed.len()];
+    lower.copy_from_slice(trimmed.as_bytes());
+    lower.make_ascii_lowercase();
+    ABBREVIATIONS.iter().any(|a| a.as_bytes() == lower)
+}
+
 /// Sentence ranges of `text` (normalised segment text), trimmed, in order and
 /// covering every non-space character.
 pub fn split(text: &str) -> Vec<Range<usize>> {
@@ -77,11 +97,20 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     // Terminators are found bytewise: `.`, `!`, `?`, or the lead byte of
     // `…` (never a continuation byte, so always a character boundary).
     let mut from = 0;
-    while let Some(found) = bytes[from..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-    {
-        let i = from + found;
+    // The next lead byte of `…` at or after `from` (rare: looked for again
+    // only once passed).
+    let mut ellipsis = memchr::memchr(0xE2, bytes);
+    loop {
+        if ellipsis.is_some_and(|e| e < from) {
+            ellipsis = memchr::memchr(0xE2, &bytes[from..]).map(|e| from + e);
+        }
+        let ascii = memchr::memchr3(b'.', b'!', b'?', &bytes[from..]).map(|t| from + t);
+        let Some(i) = (match (ascii, ellipsis) {
+            (Some(t), Some(e)) => Some(t.min(e)),
+            (t, e) => t.or(e),
+        }) else {
+            break;
+        };
         let Some(c) = text[i..].chars().next().filter(|&c| is_terminator(c)) else {
             from = i + 1;
             continue;
@@ -312,6 +341,57 @@ mod tests {
         let text = "café—naïve 東京 x-été é_1 «no» -";
         let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
         assert_eq!(got, vec!["café", "naïve", "東京", "x-été", "é_1", "no"]);
+    }
+
+    #[test]
+    fn ellipses_end_sentences_among_other_terminators() {
+        assert_eq!(
+            sentences(
+                "Wait\u{2026} What? Yes\u{2026}! No \u{2014} maybe. Done\u{2026} \"Ok\u{2026}"
+            ),
+            vec![
+                "Wait\u{2026}",
+                "What?",
+                "Yes\u{2026}!",
+                "No \u{2014} maybe.",
+                "Done\u{2026}",
+                "\"Ok\u{2026}"
+            ]
+        );
+    }
+
+    /// The stack-lowered lookup agrees with lowering the token as a string.
+    #[test]
+    fn listed_abbreviations_match_the_lowered_token() {
+        let plain = |token: &str| {
+            let lower = token.to_lowercase();
+            ABBREVIATIONS.contains(&lower.trim_start_matches('-'))
+        };
+        let mut tokens: Vec<String> = ABBREVIATIONS.iter().map(|a| a.to_uppercase()).collect();
+        tokens.extend(ABBREVIATIONS.iter().map(|a| format!("--{a}")));
+        tokens.extend(
+            [
+                "",
+                "-",
+                "Approx",
+                "approxx",
+                "treatment",
+                "U.S",
+                "\u{212a}G",
+                "\u{e9}tc",
+                "Ph.D",
+                "no",
+                "NOS",
+                "x-dr",
+            ]
+            .map(String::from),
+        );
+        let mut listed = 0;
+        for token in &tokens {
+            assert_eq!(listed_abbreviation(token), plain(token), "{token:?}");
+            listed += usize::from(plain(token));
+        }
+        assert!(listed > ABBREVIATIONS.len(), "{listed}");
     }
 
     /// The ASCII loop finds the words `words` finds, and flags the ones
