@@ -299,20 +299,18 @@ fn check_pattern(
 
 /// Keeps the leftmost-longest of overlapping matches (input sorted by start,
 /// longest first).
-fn non_overlapping(mut found: Vec<(Range<usize>, Diagnostic)>) -> Vec<Diagnostic> {
+fn non_overlapping(found: &mut Vec<(Range<usize>, Diagnostic)>, out: &mut Vec<Diagnostic>) {
     found.sort_by(|a, b| {
         (a.0.start, std::cmp::Reverse(a.0.end)).cmp(&(b.0.start, std::cmp::Reverse(b.0.end)))
     });
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let mut last_end = 0;
-    for (range, d) in found {
-        if !out.is_empty() && range.start < last_end {
+    let mut last_end = None;
+    for (range, d) in found.drain(..) {
+        if last_end.is_some_and(|end| range.start < end) {
             continue;
         }
-        last_end = range.end;
+        last_end = Some(range.end);
         out.push(d);
     }
-    out
 }
 
 /// Adapts the case of `replacement` to the case of `found` ("Side Affects"
@@ -371,12 +369,14 @@ fn in_reference_section(a: &Analysis<'_>, seg: usize) -> bool {
 
 pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     let rules = &a.rules.rules;
+    // Per rule: candidate findings in a segment.
+    let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
+    let mut group: Vec<(Range<usize>, Diagnostic)> = Vec::new();
     for (seg_index, seg) in a.doc.segments.iter().enumerate() {
         if in_reference_section(a, seg_index) {
             continue;
         }
-        // Per rule: candidate findings in this segment.
-        let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
+        found.clear();
         for hit in a.seg_hits(seg_index) {
             let (index, swap) = match hit.owner {
                 Owner::Trigger(r) => (r, None),
@@ -454,12 +454,11 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
         }
         // Per rule (a stable sort keeps each rule's findings in order).
         found.sort_by_key(|(index, _, _)| *index);
-        let mut group: Vec<(Range<usize>, Diagnostic)> = Vec::new();
-        let mut found = found.into_iter().peekable();
+        let mut found = found.drain(..).peekable();
         while let Some((index, range, d)) = found.next() {
             group.push((range, d));
             if found.peek().is_none_or(|next| next.0 != index) {
-                out.extend(non_overlapping(std::mem::take(&mut group)));
+                non_overlapping(&mut group, out);
             }
         }
     }
