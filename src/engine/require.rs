@@ -141,9 +141,13 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec
         if found.len() < req.min_triggers {
             continue;
         }
-        // Distinct required terms present (not negated) in the bucket.
+        // Distinct required terms present (not negated) in the bucket; once
+        // there are enough, the rest need not be looked at.
         let mut distinct = BTreeSet::new();
         for (seg_index, seg) in a.doc.segments[..a.prose].iter().enumerate() {
+            if distinct.len() >= req.min_distinct {
+                break;
+            }
             if bucket_of(seg_index) != bucket {
                 continue;
             }
