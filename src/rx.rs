@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternSet, hybrid};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet, hybrid};
 use regex_syntax::hir::Hir;
 
 use crate::rule::compile::SET_SIZE_LIMIT;
@@ -219,34 +219,58 @@ impl Regex {
     /// The non-empty matches in `text`, in order, as `find_iter` gives them.
     pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
+        self.each_match(text, |m| {
+            out.push(m);
+            true
+        });
+        out
+    }
+
+    /// Whether one of [`Regex::find_iter`]'s matches overlaps `range`; the
+    /// search stops at the first that does, or that starts past `range`.
+    pub fn overlaps_match(&self, text: &str, range: &Range<usize>) -> bool {
+        let mut found = false;
+        self.each_match(text, |m| {
+            if m.start >= range.end {
+                return false;
+            }
+            found = m.end > range.start;
+            !found
+        });
+        found
+    }
+
+    /// Calls `each` with the matches [`Regex::find_iter`] gives, in order,
+    /// for as long as it returns `true`.
+    fn each_match(&self, text: &str, mut each: impl FnMut(Range<usize>) -> bool) {
+        // Matches given before the lazy DFA gave up, which the fallback
+        // finds again.
+        let mut given = 0;
         if let Some(lazy) = &self.lazy {
             let (regex, mut cache) = (&lazy.engine, lazy.caches.get());
             let mut searcher = Searcher::new(Input::new(text));
-            let complete: Result<(), MatchError> = loop {
+            loop {
                 match searcher.try_advance(|input| regex.try_search(&mut cache, input)) {
+                    Ok(Some(m)) if m.is_empty() => {}
                     Ok(Some(m)) => {
-                        if !m.is_empty() {
-                            out.push(m.range());
+                        given += 1;
+                        if !each(m.range()) {
+                            return;
                         }
                     }
-                    Ok(None) => break Ok(()),
-                    Err(e) => break Err(e),
+                    Ok(None) => return,
+                    Err(_) => break,
                 }
-            };
-            if complete.is_ok() {
-                return out;
             }
-            out.clear();
         }
         if let Some(regex) = self.fallback.get() {
-            out.extend(
-                regex
-                    .find_iter(text)
-                    .filter(|m| !m.is_empty())
-                    .map(|m| m.range()),
-            );
+            let matches = regex.find_iter(text).filter(|m| !m.is_empty());
+            for m in matches.skip(given) {
+                if !each(m.range()) {
+                    return;
+                }
+            }
         }
-        out
     }
 
     /// Whether the regex matches somewhere in `text`.
@@ -391,6 +415,36 @@ mod tests {
                     .collect();
                 assert_eq!(regex.find_iter(text), want, "{source} in {text:?}");
                 assert_eq!(regex.is_match(text), full.is_match(text), "{source}");
+            }
+        }
+    }
+
+    /// Whether a match overlaps a range, for every range over each text's
+    /// character boundaries (empty ones included), as `find_iter` says.
+    #[test]
+    fn overlapping_matches_agree_with_find_iter() {
+        for source in SOURCES {
+            let regex = Regex::new(source);
+            for text in TEXTS {
+                let all = regex.find_iter(text);
+                let bounds: Vec<usize> = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([text.len()])
+                    .collect();
+                for (i, &from) in bounds.iter().enumerate() {
+                    for &to in &bounds[i..] {
+                        let range = from..to;
+                        let want = all
+                            .iter()
+                            .any(|m| m.start < range.end && range.start < m.end);
+                        assert_eq!(
+                            regex.overlaps_match(text, &range),
+                            want,
+                            "{source} in {text:?} at {range:?}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -210,7 +210,7 @@ fn check_pattern(
     if pattern
         .unless
         .iter()
-        .any(|re| re.find_iter(sentence).iter().any(|m| overlaps(m, &local)))
+        .any(|re| re.overlaps_match(sentence, &local))
     {
         return Verdict::Drop;
     }
@@ -428,7 +428,7 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                     if sub
                         .unless
                         .iter()
-                        .any(|re| re.find_iter(sentence).iter().any(|m| overlaps(m, &local)))
+                        .any(|re| re.overlaps_match(sentence, &local))
                     {
                         continue;
                     }

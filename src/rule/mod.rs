@@ -154,6 +154,11 @@ impl LazyRegex {
     pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
         self.get().find_iter(text)
     }
+
+    /// Whether one of the non-empty matches in `text` overlaps `range`.
+    pub fn overlaps_match(&self, text: &str, range: &Range<usize>) -> bool {
+        self.get().overlaps_match(text, range)
+    }
 }
 
 /// Context policy of a pattern rule.
