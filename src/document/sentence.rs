@@ -48,9 +48,8 @@ fn period_is_abbreviation(text: &str, dot: usize) -> bool {
     }
     if listed_abbreviation(token) {
         // "no." only abbreviates "number" before a digit.
-        if token.trim_start_matches('-').eq_ignore_ascii_case("no")
-            || token.trim_start_matches('-').eq_ignore_ascii_case("nos")
-        {
+        let bare = token.trim_start_matches('-');
+        if bare.eq_ignore_ascii_case("no") || bare.eq_ignore_ascii_case("nos") {
             let next = text[dot + 1..].trim_start().chars().next();
             return next.is_some_and(|c| c.is_ascii_digit());
         }
@@ -71,7 +70,16 @@ fn period_is_abbreviation(text: &str, dot: usize) -> bool {
 /// [`ABBREVIATIONS`]. An ASCII token (most) is lowered on the stack, and
 /// only when it is short enough to be one.
 fn listed_abbreviation(token: &str) -> bool {
-    const LONGEST: usize = 6;
+    const LONGEST: usize = {
+        let (mut longest, mut i) = (0, 0);
+        while i < ABBREVIATIONS.len() {
+            if ABBREVIATIONS[i].len() > longest {
+                longest = ABBREVIATIONS[i].len();
+            }
+            i += 1;
+        }
+        longest
+    };
     let trimmed = token.trim_start_matches('-');
     if !trimmed.is_ascii() {
         let lower = token.to_lowercase();
