@@ -117,6 +117,7 @@ impl<'a> Analysis<'a> {
         let mut next: Vec<usize> = vec![0; nlex];
         // Cancelling hits are rare: (lexicon, range) pairs.
         let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut last = vec![None; nlex];
         for (i, seg) in doc.segments.iter().enumerate().skip(from) {
             let start = self.hits.len();
             rules.scanner.scan_into(&seg.text, &mut self.hits);
@@ -127,18 +128,11 @@ impl<'a> Analysis<'a> {
                 Owner::LexiconUnless(l) => Some((l, hit.range.clone())),
                 _ => None,
             }));
-            let kept = |hit: &Hit| match hit.owner {
-                Owner::Lexicon(l) => (!unless
-                    .iter()
-                    .any(|(u, cancel)| *u == l && overlaps(cancel, &hit.range)))
-                .then_some(l),
-                _ => None,
-            };
             // A counting sort by lexicon; hits keep their order within one.
             next.fill(0);
-            for l in seg_hits.iter().filter_map(kept) {
+            lexicon_hits(seg_hits, &unless, &rules.lexicons, &mut last, |l, _| {
                 next[l] += 1;
-            }
+            });
             self.lex_bounds.pop();
             let mut at = self.lex.len();
             for count in &mut next {
@@ -147,12 +141,11 @@ impl<'a> Analysis<'a> {
             }
             self.lex_bounds.push(at);
             self.lex.resize(at, 0..0);
-            for hit in seg_hits {
-                if let Some(l) = kept(hit) {
-                    self.lex[next[l]] = hit.range.clone();
-                    next[l] += 1;
-                }
-            }
+            let lex = &mut self.lex;
+            lexicon_hits(seg_hits, &unless, &rules.lexicons, &mut last, |l, range| {
+                lex[next[l]] = range.clone();
+                next[l] += 1;
+            });
             self.first_sentence.push(self.sentences.len());
             self.sentences
                 .extend(seg.sentences.iter().map(|r| SentenceRef {
@@ -307,6 +300,39 @@ impl<'a> Analysis<'a> {
             let raw = &self.source.text()[self.sentence_span(k)];
             self.rules.lexicons[citation].raw.is_match(raw)
         })
+    }
+}
+
+/// Calls `each(lexicon, range)` for every hit of a segment's lexicon terms
+/// (`seg_hits`, sorted by start, longest first) that counts for `lexicon`:
+/// a term counts for its own lexicon and every lexicon that includes it,
+/// unless a cancelling term of that lexicon overlaps it (`unless`). A term
+/// of two lexicons that one includes (a treatment that is also a
+/// condition) counts once for it: hits with the same range are next to
+/// each other, and `last` keeps each lexicon's last range.
+fn lexicon_hits(
+    seg_hits: &[Hit],
+    unless: &[(LexIdx, Range<usize>)],
+    lexicons: &[crate::rule::Lexicon],
+    last: &mut [Option<Range<usize>>],
+    mut each: impl FnMut(LexIdx, &Range<usize>),
+) {
+    last.fill(None);
+    for hit in seg_hits {
+        let Owner::Lexicon(own) = hit.owner else {
+            continue;
+        };
+        for &l in &lexicons[own].reports_to {
+            if last[l].as_ref() == Some(&hit.range)
+                || unless
+                    .iter()
+                    .any(|(u, cancel)| *u == l && overlaps(cancel, &hit.range))
+            {
+                continue;
+            }
+            last[l] = Some(hit.range.clone());
+            each(l, &hit.range);
+        }
     }
 }
 

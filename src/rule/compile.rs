@@ -504,6 +504,11 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
             needed[i] = true;
         }
     }
+    // A lexicon's own terms are searched for when a lexicon that includes
+    // it is needed (its hits count for every lexicon that includes it).
+    for (own, lexicon) in lexicons.iter().enumerate() {
+        needed[own] = lexicon.reports_to.iter().any(|&l| needed[l]);
+    }
     builder.retain_lexicons(&needed);
     match builder.build() {
         Ok(scanner) => Ok(RuleSet {
@@ -645,18 +650,14 @@ fn compile_lexicons(
         let mut raw = RawMatcher::default();
         for phrase in &spec.phrases {
             if check_phrase(&mut ctx, phrase) {
-                for &owner in &reports_to[i] {
-                    builder.add_phrase(Owner::Lexicon(owner), &phrase.value, spec.case_sensitive);
-                }
+                builder.add_phrase(Owner::Lexicon(i), &phrase.value, spec.case_sensitive);
                 raw.phrases
                     .push(normalise_phrase(&phrase.value).to_lowercase());
             }
         }
         for source in &spec.regex {
             if let Some(final_source) = check_regex(&mut ctx, source, spec.case_sensitive) {
-                for &owner in &reports_to[i] {
-                    builder.add_regex(Owner::Lexicon(owner), final_source.clone(), file.builtin);
-                }
+                builder.add_regex(Owner::Lexicon(i), final_source.clone(), file.builtin);
                 raw.regexes.push(final_source.clone());
             }
         }
@@ -674,6 +675,7 @@ fn compile_lexicons(
         }
         lexicons.push(Lexicon {
             name: spec.lexicon.value.clone(),
+            reports_to: std::mem::take(&mut reports_to[i]),
             description: spec.description.value.trim().to_string(),
             references: spec.references.iter().map(|r| r.value.clone()).collect(),
             raw,
@@ -1499,6 +1501,46 @@ mod tests {
         assert!(!regenerative.contains(&"regenerative".to_string()));
         let all = load(&builtin_files()).unwrap();
         assert!(one.scanner.pattern_counts().0 < all.scanner.pattern_counts().0);
+    }
+
+    /// A term counts for its own lexicon and every lexicon that includes
+    /// it, once each (a term of two included lexicons too); a lexicon's
+    /// cancelling terms apply to its own count only; and the terms of a
+    /// lexicon that only an including one needs are searched for.
+    #[test]
+    fn included_terms_count_once_for_each_including_lexicon() {
+        let files = vec![
+            file(
+                "rules/lexicon/a.yaml",
+                "lexicon: a\ndescription: d\ninclude: [b, c]\nphrases: [bar]\n",
+            ),
+            file(
+                "rules/lexicon/b.yaml",
+                "lexicon: b\ndescription: d\nphrases: [foo, baz]\nunless: [baz qux]\n",
+            ),
+            file(
+                "rules/lexicon/c.yaml",
+                "lexicon: c\ndescription: d\nphrases: [foo]\n",
+            ),
+            file(
+                "rules/house/x.yaml",
+                "id: house.x\nseverity: warning\nsummary: s\nmessage: m\nphrases: [zap]\ncontext:\n  requires: [a]\nexplain: e\n",
+            ),
+        ];
+        let rules = load(&files).unwrap();
+        let index = |name: &str| rules.lexicons.iter().position(|l| l.name == name).unwrap();
+        let text = "foo bar, baz qux and foo.";
+        let source = crate::source::SourceFile::new("x.txt", text);
+        let analysis =
+            crate::engine::Analysis::new(&rules, &source, crate::document::Format::Plain);
+        let terms = |lexicon: &str| -> Vec<&str> {
+            (analysis.seg_lex(0, index(lexicon)).iter())
+                .map(|r| &analysis.doc.segments[0].text[r.clone()])
+                .collect()
+        };
+        assert_eq!(terms("a"), ["foo", "bar", "baz", "foo"]);
+        assert_eq!(terms("b"), ["foo", "foo"]);
+        assert_eq!(terms("c"), ["foo", "foo"]);
     }
 
     fn file(path: &str, text: &str) -> RuleFile {

@@ -302,6 +302,10 @@ impl Rule {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     pub name: String,
+    /// The lexicons a hit of this lexicon's own terms counts for: itself
+    /// first, then every lexicon that includes it, directly or through
+    /// another. The scanner reports a term once, under its own lexicon.
+    pub reports_to: Vec<LexIdx>,
     pub description: String,
     pub references: Vec<String>,
     /// Own phrases and regexes (sources), for raw-text matching.
