@@ -1494,8 +1494,8 @@ mod tests {
         };
         assert!(lexicon_hits("Psilocybin is approved.").contains(&"psychedelic".to_string()));
         assert!(lexicon_hits("Ketamine may not help.").contains(&"negator".to_string()));
-        // `treatment` (which the engine reads) includes `regenerative`, so
-        // its terms are still found, as `treatment` only.
+        // `treatment` (which the engine reads) lists the regenerative terms
+        // too, so they are still found, as `treatment` only.
         let regenerative = lexicon_hits("Exosomes and stem cells.");
         assert!(regenerative.contains(&"treatment".to_string()));
         assert!(!regenerative.contains(&"regenerative".to_string()));
