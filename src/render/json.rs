@@ -133,7 +133,7 @@ fn push_str(out: &mut Vec<u8>, value: &str) {
 /// The diagnostics of one file, serialised as items of the document's
 /// array (indented, separated by commas): made on the thread that linted
 /// the file, written by [`Stream::items`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Items {
     json: Vec<u8>,
     count: usize,
