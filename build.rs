@@ -7,9 +7,103 @@
 //! instead of parsing the YAML (about 3 ms of a 20 ms run). A file whose
 //! YAML does not parse gets none, so the loader reads the YAML and reports
 //! the error with its location.
+//!
+//! It also compiles the pack's prefix-gated regexes (the ones run anchored
+//! at their gate literals, listed in `src/scan/pack_gates.rs`) to dense
+//! DFAs, so that a run deserialises a table instead of parsing the regex,
+//! compiling its NFA and building lazy-DFA states. A regex whose DFA would
+//! exceed [`MAX_DFA_BYTES`] is compiled lazily at run time, as is any
+//! regex not in the list.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use regex_automata::dfa::{StartKind, dense};
+use regex_automata::nfa::thompson;
+
+/// The enum `src/scan/pack_gates.rs` names through `super`; only `Prefix`
+/// matters here.
+#[allow(dead_code)]
+enum PackGate {
+    Prefix(&'static [&'static str], Option<&'static [&'static str]>),
+    Inner(&'static [&'static str]),
+}
+
+#[path = "src/scan/pack_gates.rs"]
+mod pack_gates;
+
+/// Largest DFA embedded. 241 of the pack's 257 anchored regexes fit, about
+/// 8.5 MB together; the larger ones (bounded gaps such as `[^.;]{0,40}?`
+/// multiply states) stay lazy and build only the states a text needs.
+const MAX_DFA_BYTES: usize = 256 << 10;
+
+/// The anchored dense DFA of `source`, serialised in the target's byte
+/// order, as `rx::AnchoredRegex` would otherwise build it lazily: the same
+/// parser, the same Thompson NFA (no captures), leftmost-first matching.
+/// `None` when it does not compile or exceeds [`MAX_DFA_BYTES`].
+fn anchored_dfa(source: &str, big_endian: bool) -> Option<Vec<u8>> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
+        .build_from_hir(&hir)
+        .ok()?;
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(MAX_DFA_BYTES))
+                .determinize_size_limit(Some(16 * MAX_DFA_BYTES)),
+        )
+        .build_from_nfa(&nfa)
+        .ok()?;
+    let mut bytes = vec![0; dfa.write_to_len()];
+    let written = if big_endian {
+        dfa.write_to_big_endian(&mut bytes)
+    } else {
+        dfa.write_to_little_endian(&mut bytes)
+    };
+    written.ok()?;
+    (bytes.len() <= MAX_DFA_BYTES).then_some(bytes)
+}
+
+/// Writes `anchored_dfas.bin` (the DFAs, each at a multiple of 8 bytes)
+/// and `anchored_dfas.rs` (source and byte range of each, sorted by
+/// source).
+fn write_anchored_dfas(out_dir: &Path) {
+    println!("cargo:rerun-if-changed=src/scan/pack_gates.rs");
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
+    let mut blob = Vec::new();
+    let mut code = String::from(
+        "/// Anchored dense DFAs of the pack's prefix-gated regexes: (source,\n\
+         /// start, end) in `ANCHORED_DFA_BYTES`, sorted by source.\n\
+         pub static ANCHORED_DFAS: &[(&str, usize, usize)] = &[\n",
+    );
+    // PACK_GATES is sorted by source, as the lookup needs.
+    for (source, gate) in pack_gates::PACK_GATES {
+        if !matches!(gate, Some(PackGate::Prefix(..))) {
+            continue;
+        }
+        let Some(bytes) = anchored_dfa(source, big_endian) else {
+            continue;
+        };
+        let start = blob.len();
+        blob.extend_from_slice(&bytes);
+        writeln!(code, "    ({source:?}, {start}, {}),", blob.len()).expect("writing to a String");
+        blob.resize(blob.len().next_multiple_of(8), 0);
+    }
+    code.push_str("];\n");
+    let bin = out_dir.join("anchored_dfas.bin");
+    std::fs::write(&bin, &blob).expect("write anchored_dfas.bin");
+    writeln!(
+        code,
+        "/// The DFAs' bytes, aligned for their `u32` transitions.\n\
+         pub static ANCHORED_DFA_BYTES: &super::Aligned<[u8]> = \
+         &super::Aligned {{ _align: [], bytes: *include_bytes!({:?}) }};",
+        bin.display().to_string()
+    )
+    .expect("writing to a String");
+    std::fs::write(out_dir.join("anchored_dfas.rs"), code).expect("write anchored_dfas.rs");
+}
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -76,4 +170,5 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("embedded_rules.rs"), code).expect("write embedded_rules.rs");
+    write_anchored_dfas(&out_dir);
 }

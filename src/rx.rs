@@ -16,10 +16,11 @@ use std::ops::Range;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::{Arc, OnceLock};
 
+use regex_automata::dfa::{Automaton as _, dense};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, MatchKind, PatternSet, hybrid};
+use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternSet, hybrid};
 use regex_syntax::hir::Hir;
 
 use crate::rule::compile::SET_SIZE_LIMIT;
@@ -105,29 +106,76 @@ impl Fallback {
     }
 }
 
-/// A regex run only at chosen positions: its forward lazy DFA tells where
-/// the match that starts there ends.
+/// Bytes aligned for a serialised DFA's `u32` transitions.
+#[repr(C, align(8))]
+struct Aligned<B: ?Sized> {
+    _align: [u64; 0],
+    bytes: B,
+}
+
+/// The built-in pack's anchored DFAs, compiled by `build.rs`.
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/anchored_dfas.rs"));
+}
+
+/// The anchored DFA `build.rs` compiled for `source`, if any.
+fn built_anchored(source: &str) -> Option<dense::DFA<&'static [u32]>> {
+    let table = built::ANCHORED_DFAS;
+    let i = table.binary_search_by(|(s, ..)| s.cmp(&source)).ok()?;
+    let (_, start, end) = table[i];
+    let bytes = built::ANCHORED_DFA_BYTES.bytes.get(start..end)?;
+    dense::DFA::from_bytes(bytes).ok().map(|(dfa, _)| dfa)
+}
+
+/// How an [`AnchoredRegex`] runs without its fallback.
+enum Engine {
+    /// Compiled at build time (the built-in pack's regexes).
+    Built(dense::DFA<&'static [u32]>),
+    /// Compiled now; states built as texts need them.
+    Lazy(Lazy<hybrid::dfa::DFA, hybrid::dfa::Cache>),
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Engine::Built(_) => "Built",
+            Engine::Lazy(_) => "Lazy",
+        })
+    }
+}
+
+/// A regex run only at chosen positions: its forward DFA tells where the
+/// match that starts there ends.
 #[derive(Debug)]
 pub struct AnchoredRegex {
-    dfa: Option<Lazy<hybrid::dfa::DFA, hybrid::dfa::Cache>>,
+    dfa: Option<Engine>,
     fallback: Fallback,
 }
 
 impl AnchoredRegex {
-    /// Compiles `source` (a final source, flags included).
+    /// Compiles `source` (a final source, flags included), or takes the
+    /// DFA `build.rs` compiled for it.
     pub fn new(source: &str) -> Self {
-        let dfa = parse(source)
-            .and_then(|hir| nfa(&hir, false))
-            .and_then(|nfa| hybrid::dfa::DFA::builder().build_from_nfa(nfa).ok())
-            .map(|dfa| {
-                let for_caches = dfa.clone();
-                let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
-                Lazy::new(dfa, create)
-            });
+        let dfa = built_anchored(source).map(Engine::Built).or_else(|| {
+            parse(source)
+                .and_then(|hir| nfa(&hir, false))
+                .and_then(|nfa| hybrid::dfa::DFA::builder().build_from_nfa(nfa).ok())
+                .map(|dfa| {
+                    let for_caches = dfa.clone();
+                    let create: CacheFn<_> = Box::new(move || for_caches.create_cache());
+                    Engine::Lazy(Lazy::new(dfa, create))
+                })
+        });
         AnchoredRegex {
             dfa,
             fallback: Fallback::new(source.to_string()),
         }
+    }
+
+    /// Whether `build.rs` compiled this regex.
+    #[cfg(test)]
+    fn is_built(&self) -> bool {
+        matches!(self.dfa, Some(Engine::Built(_)))
     }
 
     /// Calls `found(start, end)` for the match starting at each of `starts`
@@ -148,21 +196,26 @@ impl AnchoredRegex {
                 .filter(|m| m.start() == start)
                 .map(|m| m.end())
         };
-        let mut cache = self.dfa.as_ref().map(|lazy| lazy.caches.get());
+        let mut cache = match &self.dfa {
+            Some(Engine::Lazy(lazy)) => Some(lazy.caches.get()),
+            _ => None,
+        };
         let mut resume = 0;
         for start in starts {
             if start < resume {
                 continue;
             }
-            let end = match (&self.dfa, cache.as_deref_mut()) {
-                (Some(lazy), Some(cache)) => {
-                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                    match lazy.engine.try_search_fwd(cache, &input) {
-                        Ok(m) => m.map(|m| m.offset()),
-                        Err(_) => fallback(start),
-                    }
+            let input = || Input::new(text).range(start..).anchored(Anchored::Yes);
+            let found_end = match (&self.dfa, cache.as_deref_mut()) {
+                (Some(Engine::Built(dfa)), _) => dfa.try_search_fwd(&input()),
+                (Some(Engine::Lazy(lazy)), Some(cache)) => {
+                    lazy.engine.try_search_fwd(cache, &input())
                 }
-                _ => fallback(start),
+                _ => Err(MatchError::gave_up(start)),
+            };
+            let end = match found_end {
+                Ok(m) => m.map(|m| m.offset()),
+                Err(_) => fallback(start),
             };
             if let Some(end) = end
                 && end > start
@@ -497,6 +550,37 @@ mod tests {
                 assert_eq!(got, want, "{source} in {text:?}");
             }
         }
+    }
+
+    /// Every DFA `build.rs` compiled deserialises, and finds what the
+    /// `regex` crate finds, run at every character boundary of each corpus
+    /// segment it matches and of a sample of others; the test sources,
+    /// which are not the pack's, are compiled at run time.
+    #[test]
+    fn the_build_time_dfas_agree_with_the_regex_crate() {
+        let table = built::ANCHORED_DFAS;
+        assert!(table.len() > 200, "too few DFAs built: {}", table.len());
+        assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "not sorted");
+        for source in SOURCES {
+            assert!(!AnchoredRegex::new(source).is_built(), "{source}");
+        }
+        let texts = crate::scan::tests::corpus_segments();
+        let mut matched = 0;
+        for &(source, ..) in table {
+            let anchored = AnchoredRegex::new(source);
+            assert!(anchored.is_built(), "{source}");
+            let full = reference(source);
+            let sample = texts.iter().take(40);
+            for text in texts.iter().filter(|t| full.is_match(t)).chain(sample) {
+                let mut got = Vec::new();
+                let starts = text.char_indices().map(|(i, _)| i);
+                anchored.matches_at(text, starts, |s, e| got.push(s..e));
+                let want: Vec<Range<usize>> = full.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(got, want, "{source} in {text:?}");
+                matched += want.len();
+            }
+        }
+        assert!(matched > 400, "too few matches checked: {matched}");
     }
 
     /// Every exception regex of the built-in pack (`unless`,
