@@ -348,6 +348,37 @@ pub fn lint(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnos
 /// The note added to a finding raised because it is in a title or heading.
 pub const HEADLINE_NOTE: &str = "raised one severity level: it is in a title or heading, which many readers see without the text that qualifies it (a misleading headline is the worst kind)";
 
+/// Spans (headings) asked which holds a range: sorted by start, with the
+/// furthest end so far, so that a lookup is a search instead of a scan (a
+/// long file has thousands of headings and of findings).
+struct Spans {
+    sorted: Vec<Range<usize>>,
+    /// The furthest end among `sorted[..=i]`.
+    reach: Vec<usize>,
+}
+
+impl Spans {
+    fn new(mut sorted: Vec<Range<usize>>) -> Self {
+        sorted.sort_unstable_by_key(|s| s.start);
+        let mut furthest = 0;
+        let reach = sorted
+            .iter()
+            .map(|s| {
+                furthest = furthest.max(s.end);
+                furthest
+            })
+            .collect();
+        Spans { sorted, reach }
+    }
+
+    /// Whether one of the spans starts at or before `range` and ends at or
+    /// after it.
+    fn hold(&self, range: &Range<usize>) -> bool {
+        let before = self.sorted.partition_point(|s| s.start <= range.start);
+        before > 0 && range.end <= self.reach[before - 1]
+    }
+}
+
 /// Raises pattern and substitution findings that lie in a title or heading
 /// one severity level (info → warning → error), with [`HEADLINE_NOTE`].
 fn raise_headlines(analysis: &Analysis<'_>, out: &mut [Diagnostic]) {
@@ -361,15 +392,13 @@ fn raise_headlines(analysis: &Analysis<'_>, out: &mut [Diagnostic]) {
     if headings.is_empty() {
         return;
     }
+    let headings = Spans::new(headings);
     for d in out {
         let sentence_level = analysis
             .rules
             .rule(&d.rule)
             .is_some_and(|r| matches!(r.kind, RuleKind::Pattern(_) | RuleKind::Substitution(_)));
-        let in_heading = headings
-            .iter()
-            .any(|h| h.start <= d.span.start && d.span.end <= h.end);
-        if sentence_level && in_heading && d.severity < Severity::Error {
+        if sentence_level && d.severity < Severity::Error && headings.hold(&d.span) {
             d.severity = match d.severity {
                 Severity::Info => Severity::Warning,
                 Severity::Warning | Severity::Error => Severity::Error,
@@ -422,5 +451,29 @@ pub(crate) fn diagnostic(
         help: rule.help.clone(),
         notes: rule.note.iter().cloned().collect(),
         related: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Spans;
+    use std::ops::Range;
+
+    /// A lookup answers what a scan of all the spans answers, overlapping
+    /// and nested spans included.
+    #[test]
+    fn spans_hold_what_a_scan_says() {
+        let spans: Vec<Range<usize>> = vec![30..40, 0..10, 12..14, 5..8, 20..50, 41..45, 60..60];
+        let lookup = Spans::new(spans.clone());
+        let mut held = 0;
+        for start in 0..70 {
+            for end in start..70 {
+                let range = start..end;
+                let want = spans.iter().any(|s| s.start <= start && end <= s.end);
+                assert_eq!(lookup.hold(&range), want, "{range:?}");
+                held += usize::from(want);
+            }
+        }
+        assert!(held > 100, "too few held ranges: {held}");
     }
 }
