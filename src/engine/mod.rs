@@ -48,6 +48,9 @@ pub struct Analysis<'a> {
     pub first_sentence: Vec<usize>,
     /// Interned words of every segment, built when a rule first needs them.
     pub(crate) words: std::sync::OnceLock<repetition::DocWords>,
+    /// Hashes of every segment's words, which show most documents free of
+    /// repetition without interning their words.
+    pub(crate) word_hashes: std::sync::OnceLock<repetition::WordHashes>,
     /// Per sentence, whether its text in the file cites a source, once
     /// looked up; see [`Analysis::cites`].
     cited: std::sync::OnceLock<Vec<std::sync::OnceLock<bool>>>,
@@ -96,6 +99,7 @@ impl<'a> Analysis<'a> {
             prose,
             answered: Vec::new(),
             words: std::sync::OnceLock::new(),
+            word_hashes: std::sync::OnceLock::new(),
             cited: std::sync::OnceLock::new(),
         };
         analysis.scan_segments(&doc, 0);

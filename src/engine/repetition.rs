@@ -9,6 +9,13 @@
 //! `max_count` times and at least `max_per_1000_words` times per 1,000 words
 //! is reported once, at its first occurrence. Shorter n-grams contained in a
 //! reported one are not reported again.
+//!
+//! Both first hash every word ([`WordHashes`]), which is enough to show
+//! that most documents repeat nothing: blocks are compared by their words'
+//! hashes (a match confirmed on the words), and stuffing is ruled out by
+//! counting words and n-grams per hash bucket, an upper bound of their
+//! counts. Only a document that may hold a stuffed phrase has its words
+//! interned ([`DocWords`]).
 
 use std::ops::Range;
 
@@ -34,22 +41,138 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Every segment's words, interned in lower case, so blocks and n-grams are
-/// compared as slices of integers. Built once per document.
+/// compared as slices of integers. Built once per document, when
+/// [`WordHashes`] cannot show that a rule has nothing to report; it reads
+/// the words and hashes found there.
 #[derive(Debug, Default)]
 pub struct DocWords {
-    /// Word ranges in their segment's text, one segment after another.
-    ranges: Vec<Range<usize>>,
-    /// The id of each word in `ranges`.
+    /// The id of each word of [`WordHashes`], in the same order.
     ids: Vec<u32>,
-    /// Where each segment's words start in `ranges` and `ids`, then their
-    /// length.
-    bounds: Vec<usize>,
     /// The lower-case text of every id, one after another.
     text: String,
     /// Where each id's text lies in `text`.
     spans: Vec<Range<usize>>,
     /// Whether each id is a stop word.
-    pub stop: Vec<bool>,
+    stop: Vec<bool>,
+}
+
+/// `word` in lower case: itself when it has nothing to lower (`lower` is
+/// false), otherwise lowered into `buf`.
+fn lowered<'w>(word: &'w str, lower: bool, buf: &'w mut String) -> &'w str {
+    if !lower {
+        return word;
+    }
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf.as_str()
+}
+
+/// The hash of a lower-case word, the same in [`WordHashes`] and in
+/// [`DocWords`]' table.
+#[inline]
+fn word_hash(word: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(word)
+}
+
+/// Every segment's words as hashes of their lower-case text, without
+/// interning them. Enough to show that a document has no duplicated block
+/// and no stuffed phrase (most documents have neither) before
+/// [`DocWords`] is built: equal words have equal hashes, so hashes that
+/// differ prove that words differ.
+#[derive(Debug, Default)]
+pub struct WordHashes {
+    /// Word ranges in their segment's text, one segment after another.
+    ranges: Vec<Range<usize>>,
+    /// The hash of each word in `ranges`, lowered.
+    hashes: Vec<u64>,
+    /// Where each segment's words start in `ranges` and `hashes`, then
+    /// their length.
+    bounds: Vec<usize>,
+}
+
+impl WordHashes {
+    fn build(a: &Analysis<'_>) -> Self {
+        let expected = a.doc.segments.iter().map(|s| s.text.len()).sum::<usize>() / 6;
+        let mut bounds = Vec::with_capacity(a.doc.segments.len() + 1);
+        bounds.push(0);
+        let mut out = WordHashes {
+            ranges: Vec::with_capacity(expected),
+            hashes: Vec::with_capacity(expected),
+            bounds,
+        };
+        let mut buf = String::new();
+        for seg in &a.doc.segments {
+            for_each_word(&seg.text, |r, lower| {
+                // Most words are lower case already: only the others are
+                // copied to be lowered.
+                let key = lowered(&seg.text[r.clone()], lower, &mut buf);
+                out.hashes.push(word_hash(key));
+                out.ranges.push(r);
+            });
+            out.bounds.push(out.hashes.len());
+        }
+        out
+    }
+
+    /// Word hashes of segment `seg`.
+    fn seg(&self, seg: usize) -> &[u64] {
+        &self.hashes[self.bounds[seg]..self.bounds[seg + 1]]
+    }
+}
+
+fn word_hashes<'b>(a: &'b Analysis<'_>) -> &'b WordHashes {
+    a.word_hashes.get_or_init(|| WordHashes::build(a))
+}
+
+/// Whether a block of at least `min_words` words among the first `blocks`
+/// segments may repeat an earlier one (only such a block starts a
+/// repeat): `false` proves that none does, as no two have the same word
+/// hashes.
+fn may_repeat_block(wh: &WordHashes, blocks: usize, min_words: usize) -> bool {
+    let hasher = rustc_hash::FxBuildHasher;
+    let mut seen = rustc_hash::FxHashSet::default();
+    (0..blocks)
+        .map(|i| wh.seg(i))
+        .filter(|words| !words.is_empty() && words.len() >= min_words)
+        .any(|words| !seen.insert(hasher.hash_one(words)))
+}
+
+/// Buckets of [`may_stuff`]'s counts.
+const SKETCH_BITS: u32 = 12;
+
+/// Whether a run of `n` words of `blocks` may occur `needed` times with
+/// each of its words occurring `needed` times, the first test
+/// [`stuffing`] makes: `false` proves that none does. Words and runs are
+/// counted by hash bucket, and a bucket's count is at least that of
+/// anything in it.
+fn may_stuff(wh: &WordHashes, blocks: &[usize], n: usize, needed: usize) -> bool {
+    let bucket = |h: u64| (h >> (64 - SKETCH_BITS)) as usize;
+    let mut words = vec![0u32; 1 << SKETCH_BITS];
+    for &i in blocks {
+        for &h in wh.seg(i) {
+            words[bucket(h)] += 1;
+        }
+    }
+    let frequent = |h: u64| words[bucket(h)] as usize >= needed;
+    let hasher = rustc_hash::FxBuildHasher;
+    let mut runs = vec![0u32; 1 << SKETCH_BITS];
+    for &i in blocks {
+        for run in wh.seg(i).windows(n) {
+            if run.iter().all(|&h| frequent(h)) {
+                let count = &mut runs[bucket(hasher.hash_one(run))];
+                *count += 1;
+                if *count as usize >= needed {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 fn is_stopword(word: &str) -> bool {
@@ -59,42 +182,24 @@ fn is_stopword(word: &str) -> bool {
 }
 
 impl DocWords {
-    fn build(a: &Analysis<'_>) -> Self {
-        let hasher = rustc_hash::FxBuildHasher;
-        // About one word per six bytes of text; in a post, one distinct
-        // word in three (a long text repeats more: its tables grow).
-        let expected = a.doc.segments.iter().map(|s| s.text.len()).sum::<usize>() / 6;
-        let distinct = (expected / 3).min(1 << 14);
+    fn build(a: &Analysis<'_>, wh: &WordHashes) -> Self {
+        // In a post, one distinct word in three (a long text repeats more:
+        // its tables grow).
+        let distinct = (wh.hashes.len() / 3).min(1 << 14);
         let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(distinct);
-        let mut bounds = Vec::with_capacity(a.doc.segments.len() + 1);
-        bounds.push(0);
         let mut out = DocWords {
-            ranges: Vec::with_capacity(expected),
-            ids: Vec::with_capacity(expected),
-            bounds,
+            ids: Vec::with_capacity(wh.hashes.len()),
             text: String::with_capacity(distinct * 8),
             spans: Vec::with_capacity(distinct),
             stop: Vec::with_capacity(distinct),
         };
         let mut buf = String::new();
-        for seg in &a.doc.segments {
-            for_each_word(&seg.text, |r, lower| {
+        for (seg, bounds) in a.doc.segments.iter().zip(wh.bounds.windows(2)) {
+            let words = bounds[0]..bounds[1];
+            for (r, &hash) in wh.ranges[words.clone()].iter().zip(&wh.hashes[words]) {
                 let word = &seg.text[r.clone()];
-                // Most words are lower case already: only the others are
-                // copied to be lowered.
-                let key = if !lower {
-                    word
-                } else {
-                    buf.clear();
-                    if word.is_ascii() {
-                        buf.push_str(word);
-                        buf.make_ascii_lowercase();
-                    } else {
-                        buf.extend(word.chars().flat_map(char::to_lowercase));
-                    }
-                    buf.as_str()
-                };
-                let hash = hasher.hash_one(key);
+                let lower = !word.is_ascii() || word.bytes().any(|b| b.is_ascii_uppercase());
+                let key = lowered(word, lower, &mut buf);
                 let (text, spans) = (&out.text, &out.spans);
                 let found = table.find(hash, |&id| &text[spans[id as usize].clone()] == key);
                 let id = match found {
@@ -107,41 +212,52 @@ impl DocWords {
                         out.stop.push(is_stopword(key));
                         let (text, spans) = (&out.text, &out.spans);
                         table.insert_unique(hash, id, |&id| {
-                            hasher.hash_one(&text[spans[id as usize].clone()])
+                            word_hash(&text[spans[id as usize].clone()])
                         });
                         id
                     }
                 };
-                out.ranges.push(r);
                 out.ids.push(id);
-            });
-            out.bounds.push(out.ranges.len());
+            }
         }
         out
     }
+}
 
+/// A document's interned words with their places.
+#[derive(Clone, Copy)]
+struct Words<'b> {
+    places: &'b WordHashes,
+    interned: &'b DocWords,
+    /// Whether each id is a stop word.
+    stop: &'b [bool],
+}
+
+impl<'b> Words<'b> {
     /// Word ranges of segment `seg`.
-    fn seg_ranges(&self, seg: usize) -> &[Range<usize>] {
-        &self.ranges[self.bounds[seg]..self.bounds[seg + 1]]
+    fn seg_ranges(&self, seg: usize) -> &'b [Range<usize>] {
+        let b = &self.places.bounds;
+        &self.places.ranges[b[seg]..b[seg + 1]]
     }
 
     /// Word ids of segment `seg`.
-    fn seg_ids(&self, seg: usize) -> &[u32] {
-        &self.ids[self.bounds[seg]..self.bounds[seg + 1]]
+    fn seg_ids(&self, seg: usize) -> &'b [u32] {
+        let b = &self.places.bounds;
+        &self.interned.ids[b[seg]..b[seg + 1]]
     }
 
     /// The lower-case text of word `id`.
-    fn word(&self, id: u32) -> &str {
-        &self.text[self.spans[id as usize].clone()]
+    fn word(&self, id: u32) -> &'b str {
+        &self.interned.text[self.interned.spans[id as usize].clone()]
     }
 
     /// Number of distinct words.
     fn distinct(&self) -> usize {
-        self.spans.len()
+        self.interned.spans.len()
     }
 
     /// Word ids of segment `seg` that lie inside `range`.
-    fn ids_in(&self, seg: usize, range: &Range<usize>) -> &[u32] {
+    fn ids_in(&self, seg: usize, range: &Range<usize>) -> &'b [u32] {
         let ranges = self.seg_ranges(seg);
         let from = ranges.partition_point(|r| r.start < range.start);
         let to = ranges.partition_point(|r| r.start < range.end);
@@ -149,8 +265,14 @@ impl DocWords {
     }
 }
 
-fn doc_words<'b>(a: &'b Analysis<'_>) -> &'b DocWords {
-    a.words.get_or_init(|| DocWords::build(a))
+fn doc_words<'b>(a: &'b Analysis<'_>) -> Words<'b> {
+    let places = word_hashes(a);
+    let interned = a.words.get_or_init(|| DocWords::build(a, places));
+    Words {
+        places,
+        interned,
+        stop: &interned.stop,
+    }
 }
 
 fn preview(text: &str) -> String {
@@ -180,23 +302,52 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut 
     }
 }
 
-fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
+/// Whether prose blocks `i` and `j` have the same words, lowered.
+fn same_words(a: &Analysis<'_>, wh: &WordHashes, i: usize, j: usize) -> bool {
+    let words = |seg: usize| {
+        let text = &a.doc.segments[seg].text;
+        let b = &wh.bounds;
+        wh.ranges[b[seg]..b[seg + 1]]
+            .iter()
+            .map(move |r| &text[r.clone()])
+    };
+    let (mut x, mut y) = (String::new(), String::new());
+    let lower = |w: &str| !w.is_ascii() || w.bytes().any(|b| b.is_ascii_uppercase());
+    wh.seg(i).len() == wh.seg(j).len()
+        && words(i)
+            .zip(words(j))
+            .all(|(u, v)| lowered(u, lower(u), &mut x) == lowered(v, lower(v), &mut y))
+}
+
+/// The runs of repeated blocks among the prose blocks, whose words are
+/// `norms` (equal words, equal norms). Each match of norms is confirmed by
+/// `same(i, j)`; `None` when one is not (norms that are hashes collided).
+fn block_runs<K: Eq + std::hash::Hash>(
+    a: &Analysis<'_>,
+    index: usize,
+    min_words: usize,
+    norms: &[&[K]],
+    same: impl Fn(usize, usize) -> bool,
+) -> Option<Vec<Run>> {
     let rule = &a.rules.rules[index];
-    let segments = &a.doc.segments[..a.prose];
-    let dw = doc_words(a);
-    let norms: Vec<&[u32]> = (0..segments.len()).map(|i| dw.seg_ids(i)).collect();
-    let mut first: FxHashMap<&[u32], usize> = FxHashMap::default();
-    // (first repeated block, last repeated block, first original block, last original)
-    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut current: Option<(usize, usize, usize, usize)> = None;
+    let segments = &a.doc.segments[..norms.len()];
+    let mut first: FxHashMap<&[K], usize> = FxHashMap::default();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut current: Option<Run> = None;
     for i in 0..segments.len() {
         if norms[i].is_empty() {
             continue;
         }
         let original = *first.entry(norms[i]).or_insert(i);
+        if original < i && !same(original, i) {
+            return None;
+        }
         if let Some(run) = current.as_mut() {
             let next = run.3 + 1;
             if next < run.0 && norms[next] == norms[i] {
+                if !same(next, i) {
+                    return None;
+                }
                 run.1 = i;
                 run.3 = next;
                 continue;
@@ -217,6 +368,29 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
         }
     }
     runs.extend(current);
+    Some(runs)
+}
+
+/// (first repeated block, last repeated block, first original block, last
+/// original block).
+type Run = (usize, usize, usize, usize);
+
+fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut Vec<Diagnostic>) {
+    let segments = &a.doc.segments[..a.prose];
+    let wh = word_hashes(a);
+    if !may_repeat_block(wh, a.prose, min_words) {
+        return;
+    }
+    // Blocks compared by their words' hashes, each match confirmed on the
+    // words themselves; on a hash collision (never seen), by interned words.
+    let hashed: Vec<&[u64]> = (0..segments.len()).map(|i| wh.seg(i)).collect();
+    let runs = block_runs(a, index, min_words, &hashed, |i, j| same_words(a, wh, i, j))
+        .or_else(|| {
+            let dw = doc_words(a);
+            let ids: Vec<&[u32]> = (0..segments.len()).map(|i| dw.seg_ids(i)).collect();
+            block_runs(a, index, min_words, &ids, |_, _| true)
+        })
+        .unwrap_or_default();
 
     for (start, end, orig_start, orig_end) in runs {
         let span = segments[start].file_span().start..segments[end].file_span().end;
@@ -304,6 +478,34 @@ fn duplicate_sentences(
     }
 }
 
+/// The runs of `n` words of `blocks` made of words that occur `needed`
+/// times, with their counts, if one of them occurs `needed` times: any
+/// stuffed n-gram starts with one.
+fn stuffed_prefixes<'b>(
+    dw: Words<'b>,
+    blocks: &[usize],
+    n: usize,
+    needed: usize,
+) -> Option<FxHashMap<&'b [u32], usize>> {
+    // A stuffed n-gram repeats each of its words at least `needed` times.
+    let mut freq = vec![0u32; dw.distinct()];
+    for &i in blocks {
+        for &w in dw.seg_ids(i) {
+            freq[w as usize] += 1;
+        }
+    }
+    let frequent = |w: u32| freq[w as usize] as usize >= needed;
+    let mut short: FxHashMap<&[u32], usize> = FxHashMap::default();
+    for &i in blocks {
+        for window in dw.seg_ids(i).windows(n) {
+            if window.iter().all(|&w| frequent(w)) {
+                *short.entry(window).or_default() += 1;
+            }
+        }
+    }
+    short.values().any(|&c| c >= needed).then_some(short)
+}
+
 fn stuffing(
     a: &Analysis<'_>,
     index: usize,
@@ -313,36 +515,22 @@ fn stuffing(
     out: &mut Vec<Diagnostic>,
 ) {
     let rule = &a.rules.rules[index];
-    let dw = doc_words(a);
     let blocks: Vec<usize> = (0..a.prose)
         .filter(|&i| rule.applies_to(a.doc.segments[i].kind))
         .collect();
-    let total: usize = blocks.iter().map(|&i| dw.seg_ids(i).len()).sum();
+    let wh = word_hashes(a);
+    let total: usize = blocks.iter().map(|&i| wh.seg(i).len()).sum();
     if total == 0 {
         return;
     }
     let needed = max_count.max((per_1000 * total as f64 / 1000.0).ceil() as usize);
-    // A stuffed n-gram repeats each of its words at least `needed` times.
-    let mut freq = vec![0u32; dw.distinct()];
-    for &i in &blocks {
-        for &w in dw.seg_ids(i) {
-            freq[w as usize] += 1;
-        }
-    }
-    let frequent = |w: u32| freq[w as usize] as usize >= needed;
-    // Any stuffed n-gram (n >= min_n) starts with a stuffed min_n-gram:
-    // count those (made of frequent words only) first; most documents stop here.
-    let mut short: FxHashMap<&[u32], usize> = FxHashMap::default();
-    for &i in &blocks {
-        for window in dw.seg_ids(i).windows(min_n) {
-            if window.iter().all(|&w| frequent(w)) {
-                *short.entry(window).or_default() += 1;
-            }
-        }
-    }
-    if short.values().all(|&c| c < needed) {
+    if !may_stuff(wh, &blocks, min_n, needed) {
         return;
     }
+    let dw = doc_words(a);
+    let Some(short) = stuffed_prefixes(dw, &blocks, min_n, needed) else {
+        return;
+    };
 
     // n-gram → occurrences (segment, range), only for n-grams whose first
     // min_n words are frequent enough.
@@ -439,5 +627,177 @@ fn stuffing(
             .push(format!("repeated on lines {}{more}", shown.join(", ")));
         out.push(d);
         reported.push((gram, occ.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+    use crate::rule::{RuleKind, RuleSet};
+    use crate::source::SourceFile;
+
+    /// The corpus's documents (seeds and labelled posts) and a few made to
+    /// repeat: blocks and phrases that differ only in case (ASCII and not),
+    /// a title heading under a front-matter title, and a stuffed phrase.
+    fn documents() -> Vec<SourceFile> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut docs = Vec::new();
+        for dir in ["seeds", "tests/corpus"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap();
+                docs.push(SourceFile::new(path.display().to_string(), text));
+            }
+        }
+        let para = "Ketamine therapy helps many people feel better every single day.";
+        let stuffed = "Visit the best ketamine clinic in Denver for care.";
+        let made = [
+            format!(
+                "{para}\n\nA short line.\n\n{}\n\nA short line.\n",
+                para.to_uppercase()
+            ),
+            "Études show that ketamine helps people with long depression.\n\n\
+             ÉTUDES show that Ketamine helps people with long depression.\n"
+                .to_string(),
+            "---\ntitle: Ketamine for depression and anxiety in Denver today\n---\n\n\
+             # Ketamine for depression and anxiety in Denver today\n\nText.\n"
+                .to_string(),
+            (0..8)
+                .map(|i| format!("{} {i}.\n\n", stuffed.replace("best", "BEST")))
+                .collect(),
+            "Ketamine therapy helps many people feel better every single day.\n\n\
+             Ketamine therapy helps many people feel better every single night.\n"
+                .to_string(),
+        ];
+        docs.extend(
+            made.into_iter()
+                .enumerate()
+                .map(|(i, t)| SourceFile::new(format!("made-{i}.md"), t)),
+        );
+        docs
+    }
+
+    fn pack() -> RuleSet {
+        crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap()
+    }
+
+    /// The index of the pack's repetition rule of the given kind.
+    fn rule(pack: &RuleSet, stuffing: bool) -> usize {
+        pack.rules
+            .iter()
+            .position(|r| match &r.kind {
+                RuleKind::Repetition(Repetition::Stuffing { .. }) => stuffing,
+                RuleKind::Repetition(Repetition::Duplicates {
+                    unit: Unit::Paragraph,
+                    ..
+                }) => !stuffing,
+                _ => false,
+            })
+            .unwrap()
+    }
+
+    /// Blocks compared by word hashes (each match confirmed on the words)
+    /// give the runs that interned words give, and the hash screen lets
+    /// through every document with a run, and few others.
+    #[test]
+    fn hashed_blocks_find_the_runs_interned_words_find() {
+        let pack = pack();
+        let index = rule(&pack, false);
+        let RuleKind::Repetition(Repetition::Duplicates { min_words, .. }) = pack.rules[index].kind
+        else {
+            unreachable!()
+        };
+        let (mut with_runs, mut screened_out) = (0, 0);
+        let docs = documents();
+        for source in &docs {
+            let a = Analysis::new(&pack, source, Format::Markdown);
+            let wh = word_hashes(&a);
+            let dw = doc_words(&a);
+            let ids: Vec<&[u32]> = (0..a.prose).map(|i| dw.seg_ids(i)).collect();
+            let exact = block_runs(&a, index, min_words, &ids, |_, _| true).unwrap();
+            let hashed: Vec<&[u64]> = (0..a.prose).map(|i| wh.seg(i)).collect();
+            let got = block_runs(&a, index, min_words, &hashed, |i, j| {
+                same_words(&a, wh, i, j)
+            });
+            assert_eq!(got.as_ref(), Some(&exact), "{}", source.path());
+            let may = may_repeat_block(wh, a.prose, min_words);
+            assert!(may || exact.is_empty(), "{}", source.path());
+            with_runs += usize::from(!exact.is_empty());
+            screened_out += usize::from(!may);
+            // A collision (words that differ under equal hashes) gives up.
+            if !exact.is_empty() {
+                assert_eq!(
+                    block_runs(&a, index, min_words, &hashed, |_, _| false),
+                    None
+                );
+            }
+        }
+        assert!(with_runs >= 3, "too few documents with runs: {with_runs}");
+        assert!(
+            screened_out * 2 > docs.len(),
+            "screened out {screened_out} of {}",
+            docs.len()
+        );
+    }
+
+    /// Words compare lowered, whatever their case, and only when all of
+    /// them do.
+    #[test]
+    fn blocks_compare_lowered_words() {
+        let pack = pack();
+        let source = SourceFile::new(
+            "t.md",
+            "Études show it works.\n\nÉTUDES show IT works.\n\nÉtudes show it worked.\n",
+        );
+        let a = Analysis::new(&pack, &source, Format::Markdown);
+        let wh = word_hashes(&a);
+        assert!(same_words(&a, wh, 0, 1));
+        assert!(!same_words(&a, wh, 0, 2));
+    }
+
+    /// The stuffing screen lets through every document whose runs of
+    /// frequent words reach the count, and few others.
+    #[test]
+    fn the_stuffing_screen_misses_no_stuffed_prefix() {
+        let pack = pack();
+        let index = rule(&pack, true);
+        let RuleKind::Repetition(Repetition::Stuffing {
+            min_n,
+            max_count,
+            max_per_1000_words,
+            ..
+        }) = pack.rules[index].kind
+        else {
+            unreachable!()
+        };
+        let (mut stuffed, mut screened_out) = (0, 0);
+        let docs = documents();
+        for source in &docs {
+            let a = Analysis::new(&pack, source, Format::Markdown);
+            let blocks: Vec<usize> = (0..a.prose)
+                .filter(|&i| pack.rules[index].applies_to(a.doc.segments[i].kind))
+                .collect();
+            let wh = word_hashes(&a);
+            let total: usize = blocks.iter().map(|&i| wh.seg(i).len()).sum();
+            let needed =
+                max_count.max((max_per_1000_words * total as f64 / 1000.0).ceil() as usize);
+            let exact = stuffed_prefixes(doc_words(&a), &blocks, min_n, needed).is_some();
+            let may = may_stuff(wh, &blocks, min_n, needed);
+            assert!(may || !exact, "{}", source.path());
+            stuffed += usize::from(exact);
+            screened_out += usize::from(!may);
+        }
+        assert!(stuffed >= 1, "no stuffed document");
+        assert!(
+            screened_out * 2 > docs.len(),
+            "screened out {screened_out} of {}",
+            docs.len()
+        );
     }
 }
