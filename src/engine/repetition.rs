@@ -110,7 +110,12 @@ impl WordHashes {
             for_each_word(&seg.text, |r, lower| {
                 // Most words are lower case already: only the others are
                 // copied to be lowered.
-                let key = lowered(&seg.text[r.clone()], lower, &mut buf);
+                let word = &seg.text[r.clone()];
+                let key = if lower {
+                    lowered(word, true, &mut buf)
+                } else {
+                    word
+                };
                 out.hashes.push(word_hash(key));
                 out.ranges.push(r);
             });
