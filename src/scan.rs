@@ -1384,11 +1384,10 @@ pub(crate) mod tests {
         );
     }
 
-    /// Every segment of the seeds and the labelled corpus.
-    /// The Markdown segments of the seeds and the labelled corpus.
-    pub(crate) fn corpus_segments() -> Vec<String> {
+    /// The seeds and the labelled corpus's posts, in path order.
+    pub(crate) fn corpus_files() -> Vec<crate::source::SourceFile> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut texts = Vec::new();
+        let mut files = Vec::new();
         for dir in ["seeds", "tests/corpus"] {
             let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
                 .unwrap()
@@ -1398,11 +1397,21 @@ pub(crate) mod tests {
             paths.sort();
             for path in paths {
                 let text = std::fs::read_to_string(&path).unwrap();
-                let source = crate::source::SourceFile::new(path.display().to_string(), text);
-                let doc =
-                    crate::document::Document::parse(&source, crate::document::Format::Markdown);
-                texts.extend(doc.segments.iter().map(|s| s.text.clone()));
+                files.push(crate::source::SourceFile::new(
+                    path.display().to_string(),
+                    text,
+                ));
             }
+        }
+        files
+    }
+
+    /// The Markdown segments of the seeds and the labelled corpus.
+    pub(crate) fn corpus_segments() -> Vec<String> {
+        let mut texts = Vec::new();
+        for source in corpus_files() {
+            let doc = crate::document::Document::parse(&source, crate::document::Format::Markdown);
+            texts.extend(doc.segments.iter().map(|s| s.text.clone()));
         }
         assert!(texts.len() > 500, "too few segments: {}", texts.len());
         texts

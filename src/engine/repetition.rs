@@ -646,20 +646,7 @@ mod tests {
     /// repeat: blocks and phrases that differ only in case (ASCII and not),
     /// a title heading under a front-matter title, and a stuffed phrase.
     fn documents() -> Vec<SourceFile> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut docs = Vec::new();
-        for dir in ["seeds", "tests/corpus"] {
-            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                let text = std::fs::read_to_string(&path).unwrap();
-                docs.push(SourceFile::new(path.display().to_string(), text));
-            }
-        }
+        let mut docs = crate::scan::tests::corpus_files();
         let para = "Ketamine therapy helps many people feel better every single day.";
         let stuffed = "Visit the best ketamine clinic in Denver for care.";
         let made = [
