@@ -9,7 +9,9 @@
 //! to the next), and lazy DFAs over them. When a lazy DFA cannot run a
 //! regex (a Unicode word boundary) or gives up on a text, the search falls
 //! back to the `regex` crate, compiled on first need, so every search gives
-//! the `regex` crate's answer.
+//! the `regex` crate's answer. The built-in pack's anchored regexes are not
+//! compiled at all: `build.rs` compiles them to dense DFAs, which a run
+//! deserialises on first use.
 
 use std::fmt;
 use std::ops::Range;
