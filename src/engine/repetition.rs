@@ -234,8 +234,6 @@ impl DocWords {
 struct Words<'b> {
     places: &'b WordHashes,
     interned: &'b DocWords,
-    /// Whether each id is a stop word.
-    stop: &'b [bool],
 }
 
 impl<'b> Words<'b> {
@@ -261,6 +259,11 @@ impl<'b> Words<'b> {
         self.interned.spans.len()
     }
 
+    /// Whether word `id` is a stop word.
+    fn stop(&self, id: u32) -> bool {
+        self.interned.stop[id as usize]
+    }
+
     /// Word ids of segment `seg` that lie inside `range`.
     fn ids_in(&self, seg: usize, range: &Range<usize>) -> &'b [u32] {
         let ranges = self.seg_ranges(seg);
@@ -273,11 +276,7 @@ impl<'b> Words<'b> {
 fn doc_words<'b>(a: &'b Analysis<'_>) -> Words<'b> {
     let places = word_hashes(a);
     let interned = a.words.get_or_init(|| DocWords::build(a, places));
-    Words {
-        places,
-        interned,
-        stop: &interned.stop,
-    }
+    Words { places, interned }
 }
 
 fn preview(text: &str) -> String {
@@ -553,10 +552,10 @@ fn stuffing(
                 let Some(gram) = seq.get(start..start + n) else {
                     break;
                 };
-                if dw.stop[gram[0] as usize] || dw.stop[gram[n - 1] as usize] {
+                if dw.stop(gram[0]) || dw.stop(gram[n - 1]) {
                     continue;
                 }
-                if gram.iter().filter(|&&w| !dw.stop[w as usize]).count() < 2 {
+                if gram.iter().filter(|&&w| !dw.stop(w)).count() < 2 {
                     continue;
                 }
                 grams
