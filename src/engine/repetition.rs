@@ -72,6 +72,12 @@ fn lowered<'w>(word: &'w str, lower: bool, buf: &'w mut String) -> &'w str {
     buf.as_str()
 }
 
+/// Whether `word` has a letter to lower: an ASCII capital or any
+/// non-ASCII character (what [`for_each_word`] reports as it reads).
+fn needs_lowering(word: &str) -> bool {
+    !word.is_ascii() || word.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 /// The hash of a lower-case word, the same in [`WordHashes`] and in
 /// [`DocWords`]' table.
 #[inline]
@@ -127,6 +133,11 @@ impl WordHashes {
     /// Word hashes of segment `seg`.
     fn seg(&self, seg: usize) -> &[u64] {
         &self.hashes[self.bounds[seg]..self.bounds[seg + 1]]
+    }
+
+    /// Word ranges of segment `seg`.
+    fn seg_ranges(&self, seg: usize) -> &[Range<usize>] {
+        &self.ranges[self.bounds[seg]..self.bounds[seg + 1]]
     }
 }
 
@@ -203,8 +214,7 @@ impl DocWords {
             let words = bounds[0]..bounds[1];
             for (r, &hash) in wh.ranges[words.clone()].iter().zip(&wh.hashes[words]) {
                 let word = &seg.text[r.clone()];
-                let lower = !word.is_ascii() || word.bytes().any(|b| b.is_ascii_uppercase());
-                let key = lowered(word, lower, &mut buf);
+                let key = lowered(word, needs_lowering(word), &mut buf);
                 let (text, spans) = (&out.text, &out.spans);
                 let found = table.find(hash, |&id| &text[spans[id as usize].clone()] == key);
                 let id = match found {
@@ -239,8 +249,7 @@ struct Words<'b> {
 impl<'b> Words<'b> {
     /// Word ranges of segment `seg`.
     fn seg_ranges(&self, seg: usize) -> &'b [Range<usize>] {
-        let b = &self.places.bounds;
-        &self.places.ranges[b[seg]..b[seg + 1]]
+        self.places.seg_ranges(seg)
     }
 
     /// Word ids of segment `seg`.
@@ -306,21 +315,23 @@ pub(super) fn check(a: &Analysis<'_>, index: usize, rep: &Repetition, out: &mut 
     }
 }
 
-/// Whether prose blocks `i` and `j` have the same words, lowered.
-fn same_words(a: &Analysis<'_>, wh: &WordHashes, i: usize, j: usize) -> bool {
+/// Whether prose blocks `i` and `j` have the same words, lowered (in
+/// `bufs` when they need it).
+fn same_words(
+    a: &Analysis<'_>,
+    wh: &WordHashes,
+    (i, j): (usize, usize),
+    bufs: &mut (String, String),
+) -> bool {
     let words = |seg: usize| {
         let text = &a.doc.segments[seg].text;
-        let b = &wh.bounds;
-        wh.ranges[b[seg]..b[seg + 1]]
-            .iter()
-            .map(move |r| &text[r.clone()])
+        wh.seg_ranges(seg).iter().map(move |r| &text[r.clone()])
     };
-    let (mut x, mut y) = (String::new(), String::new());
-    let lower = |w: &str| !w.is_ascii() || w.bytes().any(|b| b.is_ascii_uppercase());
+    let (x, y) = bufs;
     wh.seg(i).len() == wh.seg(j).len()
         && words(i)
             .zip(words(j))
-            .all(|(u, v)| lowered(u, lower(u), &mut x) == lowered(v, lower(v), &mut y))
+            .all(|(u, v)| lowered(u, needs_lowering(u), x) == lowered(v, needs_lowering(v), y))
 }
 
 /// The runs of repeated blocks among the prose blocks, whose words are
@@ -331,7 +342,7 @@ fn block_runs<K: Eq + std::hash::Hash>(
     index: usize,
     min_words: usize,
     norms: &[&[K]],
-    same: impl Fn(usize, usize) -> bool,
+    mut same: impl FnMut(usize, usize) -> bool,
 ) -> Option<Vec<Run>> {
     let rule = &a.rules.rules[index];
     let segments = &a.doc.segments[..norms.len()];
@@ -388,7 +399,9 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
     // Blocks compared by their words' hashes, each match confirmed on the
     // words themselves; on a hash collision (never seen), by interned words.
     let hashed: Vec<&[u64]> = (0..segments.len()).map(|i| wh.seg(i)).collect();
-    let runs = block_runs(a, index, min_words, &hashed, |i, j| same_words(a, wh, i, j))
+    let mut bufs = Default::default();
+    let same = |i, j| same_words(a, wh, (i, j), &mut bufs);
+    let runs = block_runs(a, index, min_words, &hashed, same)
         .or_else(|| {
             let dw = doc_words(a);
             let ids: Vec<&[u32]> = (0..segments.len()).map(|i| dw.seg_ids(i)).collect();
@@ -714,7 +727,7 @@ mod tests {
             let exact = block_runs(&a, index, min_words, &ids, |_, _| true).unwrap();
             let hashed: Vec<&[u64]> = (0..a.prose).map(|i| wh.seg(i)).collect();
             let got = block_runs(&a, index, min_words, &hashed, |i, j| {
-                same_words(&a, wh, i, j)
+                same_words(&a, wh, (i, j), &mut Default::default())
             });
             assert_eq!(got.as_ref(), Some(&exact), "{}", source.path());
             let may = may_repeat_block(wh, a.prose, min_words);
@@ -748,8 +761,9 @@ mod tests {
         );
         let a = Analysis::new(&pack, &source, Format::Markdown);
         let wh = word_hashes(&a);
-        assert!(same_words(&a, wh, 0, 1));
-        assert!(!same_words(&a, wh, 0, 2));
+        let mut bufs = Default::default();
+        assert!(same_words(&a, wh, (0, 1), &mut bufs));
+        assert!(!same_words(&a, wh, (0, 2), &mut bufs));
     }
 
     /// The stuffing screen lets through every document whose runs of
