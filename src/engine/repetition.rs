@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use super::{Analysis, diagnostic};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::document::SegmentKind;
-use crate::document::sentence::{for_each_word, words};
+use crate::document::sentence::{for_each_word, word_hash, words};
 use crate::rule::{Repetition, Unit};
 
 /// Occurrences of an n-gram: (segment, range in the segment's text).
@@ -72,17 +72,10 @@ fn lowered<'w>(word: &'w str, lower: bool, buf: &'w mut String) -> &'w str {
     buf.as_str()
 }
 
-/// Whether `word` has a letter to lower: an ASCII capital or any
-/// non-ASCII character (what [`for_each_word`] reports as it reads).
+/// Whether `word` may have a letter to lower: an ASCII capital or any
+/// non-ASCII character.
 fn needs_lowering(word: &str) -> bool {
     !word.is_ascii() || word.bytes().any(|b| b.is_ascii_uppercase())
-}
-
-/// The hash of a lower-case word, the same in [`WordHashes`] and in
-/// [`DocWords`]' table.
-#[inline]
-fn word_hash(word: &str) -> u64 {
-    rustc_hash::FxBuildHasher.hash_one(word)
 }
 
 /// Every segment's words as hashes of their lower-case text, without
@@ -113,16 +106,8 @@ impl WordHashes {
         };
         let mut buf = String::new();
         for seg in &a.doc.segments {
-            for_each_word(&seg.text, |r, lower| {
-                // Most words are lower case already: only the others are
-                // copied to be lowered.
-                let word = &seg.text[r.clone()];
-                let key = if lower {
-                    lowered(word, true, &mut buf)
-                } else {
-                    word
-                };
-                out.hashes.push(word_hash(key));
+            for_each_word(&seg.text, &mut buf, |r, hash| {
+                out.hashes.push(hash);
                 out.ranges.push(r);
             });
             out.bounds.push(out.hashes.len());
