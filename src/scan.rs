@@ -810,8 +810,8 @@ impl LazyRegex {
 /// The automaton holds each literal's first [`PREFIX_LEN`] bytes only; a
 /// longer literal is confirmed by comparing the rest of it where its
 /// prefix occurs. Short patterns let [`overlapping`] read a segment as
-/// two halves that overlap by a few bytes only (and the default pack's
-/// DFA takes 3.5 MB instead of 6.2).
+/// parts that overlap by a few bytes only (and the default pack's DFA
+/// takes 3.5 MB instead of 6.2).
 #[derive(Debug)]
 struct Phrases {
     automaton: PrefixAutomaton,
@@ -907,11 +907,12 @@ impl Phrases {
 /// so that each byte is lowercased as it is read (no lowered copy of the
 /// text) and matches are handed over without an iterator's state.
 ///
-/// A longer text is searched as two halves in one loop: each transition
-/// waits for the one before it to load, and two independent chains of
-/// loads overlap. A state depends only on the last `max_len - 1` bytes
-/// read, so the second half starts from the start state that many bytes
-/// before the middle and reports only the matches that end past it.
+/// A longer text is searched as several parts in one loop ([`lanes`]):
+/// each transition waits for the one before it to load, and independent
+/// chains of loads overlap. A state depends only on the last
+/// `max_len - 1` bytes read, so each part after the first starts from the
+/// start state that many bytes before its boundary and reports only the
+/// matches that end past it.
 #[inline(always)]
 fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, Range<usize>)) {
     // An unanchored start with a standard match kind and no prefilter:
@@ -925,48 +926,75 @@ fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, 
             found(pid.as_usize(), end - aut.pattern_len(pid)..end);
         }
     };
-    /// Reads `bytes` (at `offset` in the text) from state `sid`.
-    #[inline(always)]
-    fn read<A: Automaton>(
-        aut: &A,
-        mut sid: StateID,
-        bytes: &[u8],
-        offset: usize,
-        report: &mut impl FnMut(StateID, usize),
-    ) {
-        for (at, &byte) in bytes.iter().enumerate() {
-            sid = aut.next_state(Anchored::No, sid, byte.to_ascii_lowercase());
-            if aut.is_match(sid) {
-                report(sid, offset + at + 1);
+    let warm_up = aut.max_pattern_len().saturating_sub(1);
+    // A part shorter than a few warm-ups would spend most of its reads
+    // catching up.
+    if text.len() > 4 * LANES * warm_up {
+        lanes::<LANES, A>(aut, start, text, warm_up, &mut report);
+    } else if text.len() > 8 * warm_up {
+        lanes::<2, A>(aut, start, text, warm_up, &mut report);
+    } else {
+        read(aut, start, text, 0, &mut report);
+    }
+}
+
+/// How many parts a long text is read as.
+const LANES: usize = 4;
+
+/// Reads `bytes` (at `offset` in the text) from state `sid`, reporting
+/// every match state with the offset where it ends.
+#[inline(always)]
+fn read<A: Automaton>(
+    aut: &A,
+    mut sid: StateID,
+    bytes: &[u8],
+    offset: usize,
+    report: &mut impl FnMut(StateID, usize),
+) -> StateID {
+    for (at, &byte) in bytes.iter().enumerate() {
+        sid = aut.next_state(Anchored::No, sid, byte.to_ascii_lowercase());
+        if aut.is_match(sid) {
+            report(sid, offset + at + 1);
+        }
+    }
+    sid
+}
+
+/// [`overlapping`]'s search as `N` parts of `text` read in one loop. Part
+/// `k` reports the matches ending in `(k * len, (k + 1) * len]` (the last
+/// one up to the end of the text); parts after the first start reading
+/// `warm_up` bytes before their boundary, and all of them move one byte
+/// a step, the first waiting out the warm-up.
+#[inline(always)]
+fn lanes<const N: usize, A: Automaton>(
+    aut: &A,
+    start: StateID,
+    text: &[u8],
+    warm_up: usize,
+    report: &mut impl FnMut(StateID, usize),
+) {
+    let len = text.len() / N;
+    debug_assert!(len > warm_up);
+    let mut sids = [start; N];
+    // Where part k reads at step 0: `warm_up` bytes before its boundary.
+    let origin = |k: usize| k * len - warm_up;
+    for at in 0..warm_up {
+        for (k, sid) in sids.iter_mut().enumerate().skip(1) {
+            let byte = text[origin(k) + at].to_ascii_lowercase();
+            *sid = aut.next_state(Anchored::No, *sid, byte);
+        }
+    }
+    for at in 0..len {
+        for (k, sid) in sids.iter_mut().enumerate() {
+            let pos = k * len + at;
+            *sid = aut.next_state(Anchored::No, *sid, text[pos].to_ascii_lowercase());
+            if aut.is_match(*sid) {
+                report(*sid, pos + 1);
             }
         }
     }
-    let warm_up = aut.max_pattern_len().saturating_sub(1);
-    let mid = text.len() / 2;
-    if mid <= 4 * warm_up {
-        return read(aut, start, text, 0, &mut report);
-    }
-    let second_start = mid - warm_up;
-    let (first, second) = (&text[..mid], &text[second_start..]);
-    let (mut a, mut b) = (start, start);
-    for (at, (&x, &y)) in first.iter().zip(second).enumerate() {
-        a = aut.next_state(Anchored::No, a, x.to_ascii_lowercase());
-        b = aut.next_state(Anchored::No, b, y.to_ascii_lowercase());
-        if aut.is_match(a) {
-            report(a, at + 1);
-        }
-        if aut.is_match(b) && at >= warm_up {
-            report(b, second_start + at + 1);
-        }
-    }
-    // The second half is the longer (by `warm_up` and an odd byte).
-    read(
-        aut,
-        b,
-        &second[first.len()..],
-        second_start + first.len(),
-        &mut report,
-    );
+    // The last part also reads what the division left over.
+    read(aut, sids[N - 1], &text[N * len..], N * len, report);
 }
 
 /// Per-thread buffers reused from one scan to the next.
@@ -1421,8 +1449,8 @@ pub(crate) mod tests {
     /// overlapping iterator reports on the ASCII-lowercased text, for both
     /// kinds of automaton: overlapping literals, literals longer than the
     /// automaton's prefixes (and texts where only the prefix occurs),
-    /// non-ASCII text, short texts (one pass) and long ones (two halves,
-    /// every split point tried).
+    /// non-ASCII text, short texts (one pass) and longer ones (two and
+    /// four parts, every length tried).
     #[test]
     fn phrase_automaton_matches_the_crates_overlapping_search() {
         let words = [
@@ -1448,9 +1476,12 @@ pub(crate) mod tests {
             .unwrap();
         let short = "Its SIDE Effects? It's often (ten) été — ÉTÉ, side effectsit";
         let long = "Side effects are rare, SIDE EFFECTS ARE RAREly its side effect; \
-                    treatment-resistant Depression (ten) often été, side effec";
+                    treatment-resistant Depression (ten) often été, side effec \
+                    it's it its(often)side effects are rare—ÉTÉ treatment-resistant \
+                    depression, SIDE effects ARE rare: it-its-it's ten often été";
         let mut texts = vec![String::new(), short.to_string(), long.to_string()];
-        // Every split point of the long text's two halves.
+        // Every length from one pass to two and four parts, so that every
+        // byte falls on either side of a part's boundary.
         texts.extend(
             (0..long.len())
                 .filter(|&i| long.is_char_boundary(i))
@@ -1466,7 +1497,7 @@ pub(crate) mod tests {
                     .collect();
                 let mut got = Vec::new();
                 phrases.for_each(text.as_bytes(), |literal, range| got.push((literal, range)));
-                // Reported in either half's order: compared as sets.
+                // Reported in the parts' interleaved order: compared as sets.
                 want.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
                 got.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
                 assert_eq!(got, want, "{workload:?} {text}");
