@@ -459,6 +459,35 @@ pub fn embedded_rules() -> &'static [EmbeddedFile] {
 mod tests {
     use super::{RawMatcher, Template};
 
+    /// A pack that keeps some of its rules finds, on the seeds and the
+    /// labelled corpus, what the whole pack finds for those rules: the
+    /// scanner's owners follow the rules' new numbers (every other rule
+    /// goes, so almost every number changes).
+    #[test]
+    fn a_pack_kept_in_part_finds_what_the_whole_pack_finds_for_its_rules() {
+        use crate::document::Format;
+        let full = crate::default_rules().unwrap();
+        let mut part = crate::default_rules().unwrap();
+        let keep = |id: &str| full.rules.iter().position(|r| &*r.id == id).unwrap() % 2 == 1;
+        part.retain(|r| keep(&r.id));
+        assert_eq!(part.rules.len(), full.rules.len() / 2);
+        let mut found = 0;
+        for file in crate::scan::tests::corpus_files() {
+            let want: Vec<_> = crate::engine::lint(&full, &file, Format::Markdown)
+                .into_iter()
+                .filter(|d| keep(&d.rule))
+                .map(|d| (d.rule, d.span))
+                .collect();
+            let got: Vec<_> = crate::engine::lint(&part, &file, Format::Markdown)
+                .into_iter()
+                .map(|d| (d.rule, d.span))
+                .collect();
+            assert_eq!(got, want, "{}", file.path());
+            found += got.len();
+        }
+        assert!(found > 100, "too few findings: {found}");
+    }
+
     /// Text is copied, each placeholder filled with its value, and a
     /// placeholder without a value left empty.
     #[test]
