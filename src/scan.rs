@@ -708,7 +708,7 @@ impl ScannerBuilder {
             let ac = if self.literals.is_empty() {
                 Ok(None)
             } else {
-                Phrases::build(&self.literals, self.workload)
+                Phrases::build(&self.literals, &anchored, self.workload)
                     .map(Some)
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))
             };
@@ -817,8 +817,44 @@ struct Phrases {
     automaton: PrefixAutomaton,
     /// Per automaton pattern, its literals in `entries`.
     patterns: Vec<Range<u32>>,
-    /// (literal, its ASCII-lowercased bytes) for every literal.
-    entries: Vec<(usize, Box<[u8]>)>,
+    /// Every literal, in the order of its ASCII-lowercased bytes.
+    entries: Vec<Entry>,
+    /// What an occurrence of each entry does, entry after entry.
+    actions: Vec<Action>,
+}
+
+/// A literal as the phrase automaton's matches reach it: what checking
+/// and handling an occurrence needs, without going through the literal's
+/// owners and the regexes' records.
+#[derive(Debug)]
+struct Entry {
+    /// Its index in [`Scanner::literals`].
+    literal: usize,
+    /// Its actions in [`Phrases::actions`].
+    actions: Range<u32>,
+    /// Whether the literal starts and ends with a word character.
+    word_start: bool,
+    word_end: bool,
+    /// Its ASCII-lowercased bytes.
+    bytes: Box<[u8]>,
+}
+
+/// What an occurrence of a literal does for one of its owners, resolved
+/// when the scanner is built.
+#[derive(Debug, Clone, Copy)]
+enum Action {
+    /// A hit for `owner`, once the checks the flags ask for pass.
+    Hit {
+        owner: Owner,
+        case_sensitive: bool,
+        needs_bounds: bool,
+    },
+    /// An anchored run of regex `n` from the occurrence's start.
+    Anchor(usize),
+    /// A search of regex `n` over the text.
+    Search(usize),
+    /// A second required literal of anchored regex `n`.
+    Also(usize),
 }
 
 #[derive(Debug)]
@@ -831,7 +867,11 @@ enum PrefixAutomaton {
 const PREFIX_LEN: usize = 8;
 
 impl Phrases {
-    fn build(literals: &[Literal], workload: Workload) -> Result<Self, aho_corasick::BuildError> {
+    fn build(
+        literals: &[Literal],
+        anchored: &[bool],
+        workload: Workload,
+    ) -> Result<Self, aho_corasick::BuildError> {
         let mut lowered: Vec<(Box<[u8]>, usize)> = literals
             .iter()
             .enumerate()
@@ -854,7 +894,13 @@ impl Phrases {
                 let at = entries.len() as u32;
                 patterns.push(at..at);
             }
-            entries.push((literal, bytes));
+            entries.push(Entry {
+                literal,
+                actions: 0..0,
+                word_start: literals[literal].word_start,
+                word_end: literals[literal].word_end,
+                bytes,
+            });
             if let Some(last) = patterns.last_mut() {
                 last.end = entries.len() as u32;
             }
@@ -872,27 +918,59 @@ impl Phrases {
                     .build_from_noncontiguous(&nfa)?,
             ),
         };
-        Ok(Phrases {
+        let mut phrases = Phrases {
             automaton,
             patterns,
             entries,
-        })
+            actions: Vec::new(),
+        };
+        phrases.resolve(literals, anchored);
+        Ok(phrases)
     }
 
-    /// Calls `found(literal, range)` for every occurrence of a literal in
+    /// Lays out every entry's actions from its literal's owners
+    /// (`anchored[n]`: whether regex `n` runs anchored at its gates).
+    fn resolve(&mut self, literals: &[Literal], anchored: &[bool]) {
+        self.actions.clear();
+        for entry in &mut self.entries {
+            let start = self.actions.len() as u32;
+            self.actions
+                .extend(literals[entry.literal].owners.iter().map(
+                    |&(owner, case_sensitive, needs_bounds)| match owner {
+                        Owner::Gate(n) if anchored[n] => Action::Anchor(n),
+                        Owner::Gate(n) => Action::Search(n),
+                        Owner::Also(n) => Action::Also(n),
+                        owner => Action::Hit {
+                            owner,
+                            case_sensitive,
+                            needs_bounds,
+                        },
+                    },
+                ));
+            entry.actions = start..self.actions.len() as u32;
+        }
+    }
+
+    /// The actions of `entry`.
+    fn actions(&self, entry: &Entry) -> &[Action] {
+        &self.actions[entry.actions.start as usize..entry.actions.end as usize]
+    }
+
+    /// Calls `found(entry, range)` for every occurrence of a literal in
     /// `text` read with ASCII letters lowercased.
     #[inline]
-    fn for_each(&self, text: &[u8], mut found: impl FnMut(usize, Range<usize>)) {
+    fn for_each(&self, text: &[u8], mut found: impl FnMut(&Entry, Range<usize>)) {
         let mut confirm = |pattern: usize, range: Range<usize>| {
             let span = self.patterns[pattern].clone();
-            for (literal, bytes) in &self.entries[span.start as usize..span.end as usize] {
+            for entry in &self.entries[span.start as usize..span.end as usize] {
+                let bytes = &entry.bytes;
                 if bytes.len() == range.len() {
-                    found(*literal, range.clone());
+                    found(entry, range.clone());
                 } else if text
                     .get(range.start..range.start + bytes.len())
                     .is_some_and(|t| t[range.len()..].eq_ignore_ascii_case(&bytes[range.len()..]))
                 {
-                    found(*literal, range.start..range.start + bytes.len());
+                    found(entry, range.start..range.start + bytes.len());
                 }
             }
         };
@@ -1045,12 +1123,12 @@ impl Scanner {
         for text in texts {
             gated.iter_mut().for_each(|g| *g = false);
             also.iter_mut().for_each(|a| *a = false);
-            ac.for_each(text.as_bytes(), |literal, _| {
-                for &(owner, _, _) in &self.literals[literal].owners {
-                    match owner {
-                        Owner::Gate(r) => gated[r] = true,
-                        Owner::Also(r) => also[r] = true,
-                        _ => {}
+            ac.for_each(text.as_bytes(), |entry, _| {
+                for action in ac.actions(entry) {
+                    match *action {
+                        Action::Anchor(r) | Action::Search(r) => gated[r] = true,
+                        Action::Also(r) => also[r] = true,
+                        Action::Hit { .. } => {}
                     }
                 }
             });
@@ -1114,33 +1192,36 @@ impl Scanner {
         }
         let scan = *scan;
         if let Some(ac) = &self.ac {
-            ac.for_each(text.as_bytes(), |literal, range| {
-                let literal = &self.literals[literal];
+            ac.for_each(text.as_bytes(), |entry, range| {
                 let mut bounded = None;
-                for &(owner, case_sensitive, needs_bounds) in &literal.owners {
-                    match owner {
-                        Owner::Gate(regex) if self.regexes[regex].anchored => {
+                for action in ac.actions(entry) {
+                    let (owner, case_sensitive, needs_bounds) = match *action {
+                        Action::Anchor(regex) => {
                             starts.push((regex, range.start));
                             continue;
                         }
-                        Owner::Gate(regex) => {
+                        Action::Search(regex) => {
                             run.push(regex);
                             continue;
                         }
-                        Owner::Also(regex) => {
+                        Action::Also(regex) => {
                             also_seen[regex] = scan;
                             continue;
                         }
-                        _ => {}
-                    }
+                        Action::Hit {
+                            owner,
+                            case_sensitive,
+                            needs_bounds,
+                        } => (owner, case_sensitive, needs_bounds),
+                    };
                     if needs_bounds
                         && !*bounded.get_or_insert_with(|| {
-                            on_boundaries(text, range.clone(), literal.word_start, literal.word_end)
+                            on_boundaries(text, range.clone(), entry.word_start, entry.word_end)
                         })
                     {
                         continue;
                     }
-                    if case_sensitive && text[range.clone()] != literal.text {
+                    if case_sensitive && text[range.clone()] != self.literals[entry.literal].text {
                         continue;
                     }
                     hits.push(Hit {
@@ -1244,6 +1325,10 @@ impl Scanner {
         }
         for lazy in &mut self.regexes {
             lazy.owners = lazy.owners.iter().filter_map(|o| o.remap(map)).collect();
+        }
+        if let Some(ac) = &mut self.ac {
+            let anchored: Vec<bool> = self.regexes.iter().map(|r| r.anchored).collect();
+            ac.resolve(&self.literals, &anchored);
         }
     }
 
@@ -1489,14 +1574,16 @@ pub(crate) mod tests {
         );
         let mut matched = 0;
         for workload in [Workload::Small, Workload::Large] {
-            let phrases = Phrases::build(&literals, workload).unwrap();
+            let phrases = Phrases::build(&literals, &[], workload).unwrap();
             for text in &texts {
                 let mut want: Vec<(usize, Range<usize>)> = reference
                     .find_overlapping_iter(&text.to_ascii_lowercase())
                     .map(|m| (m.pattern().as_usize(), m.range()))
                     .collect();
                 let mut got = Vec::new();
-                phrases.for_each(text.as_bytes(), |literal, range| got.push((literal, range)));
+                phrases.for_each(text.as_bytes(), |entry, range| {
+                    got.push((entry.literal, range))
+                });
                 // Reported in the parts' interleaved order: compared as sets.
                 want.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
                 got.sort_unstable_by_key(|(p, r)| (r.start, r.end, *p));
