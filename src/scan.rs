@@ -883,7 +883,9 @@ impl Phrases {
             })
             .collect();
         lowered.sort_unstable();
-        let (mut prefixes, mut patterns, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+        let mut prefixes = Vec::with_capacity(lowered.len());
+        let mut patterns = Vec::with_capacity(lowered.len());
+        let mut entries = Vec::with_capacity(lowered.len());
         for (bytes, literal) in lowered {
             let prefix = &bytes[..bytes.len().min(PREFIX_LEN)];
             if prefixes
@@ -932,6 +934,8 @@ impl Phrases {
     /// (`anchored[n]`: whether regex `n` runs anchored at its gates).
     fn resolve(&mut self, literals: &[Literal], anchored: &[bool]) {
         self.actions.clear();
+        self.actions
+            .reserve(literals.iter().map(|l| l.owners.len()).sum());
         for entry in &mut self.entries {
             let start = self.actions.len() as u32;
             self.actions
