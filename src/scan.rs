@@ -1010,10 +1010,12 @@ fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, 
     };
     let warm_up = aut.max_pattern_len().saturating_sub(1);
     // A part shorter than a few warm-ups would spend most of its reads
-    // catching up.
-    if text.len() > 4 * LANES * warm_up {
+    // catching up (and every part is longer than its warm-up, even when
+    // all literals are one byte long and there is none).
+    let part = 4 * warm_up.max(1);
+    if text.len() > LANES * part {
         lanes::<LANES, A>(aut, start, text, warm_up, &mut report);
-    } else if text.len() > 8 * warm_up {
+    } else if text.len() > 2 * part {
         lanes::<2, A>(aut, start, text, warm_up, &mut report);
     } else {
         read(aut, start, text, 0, &mut report);
@@ -1596,6 +1598,33 @@ pub(crate) mod tests {
             }
         }
         assert!(matched > 1000, "{matched}");
+        // One-byte literals: no warm-up, and parts as short as a few bytes.
+        let one_byte: Vec<Literal> = ["(", "a"]
+            .iter()
+            .map(|w| Literal::new((*w).into()))
+            .collect();
+        for workload in [Workload::Small, Workload::Large] {
+            let phrases = Phrases::build(&one_byte, &[], workload).unwrap();
+            let text = "(a)(A) a(b) ((aa)) (x) a";
+            for end in 0..=text.len() {
+                let text = &text[..end];
+                let mut got = Vec::new();
+                phrases.for_each(text.as_bytes(), |entry, range| {
+                    got.push((entry.literal, range))
+                });
+                got.sort_unstable_by_key(|(p, r)| (r.start, *p));
+                let want: Vec<(usize, Range<usize>)> = text
+                    .bytes()
+                    .enumerate()
+                    .filter_map(|(i, b)| match b.to_ascii_lowercase() {
+                        b'(' => Some((0, i..i + 1)),
+                        b'a' => Some((1, i..i + 1)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(got, want, "{workload:?} {text:?}");
+            }
+        }
     }
 
     /// The automaton built for a small workload finds what the one built
