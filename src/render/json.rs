@@ -114,20 +114,64 @@ impl JsonDiagnostic<'_> {
 /// (control characters, `"` and `\\`; nothing else).
 fn push_str(out: &mut Vec<u8>, value: &str) {
     let bytes = value.as_bytes();
-    // Most strings hold nothing to escape and are copied whole (the check
-    // reads every byte without stopping early, which vectorises).
-    let escapes = bytes.iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if escapes {
-        // Writing to a vector cannot fail.
-        let _ = serde_json::to_writer(&mut *out, value);
-    } else {
-        out.reserve(bytes.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(bytes);
-        out.push(b'"');
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Clean runs are copied whole. Sixteen bytes are tested at a time
+    // (a fixed-size test that vectorises); only a chunk holding something
+    // to escape is read byte by byte.
+    let mut clean = 0;
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &b| any | escaped(b)) {
+            for (i, &b) in chunk.iter().enumerate() {
+                if escaped(b) {
+                    out.extend_from_slice(&bytes[clean..at + i]);
+                    push_escape(out, b);
+                    clean = at + i + 1;
+                }
+            }
+        }
+        at += 16;
     }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if escaped(b) {
+            out.extend_from_slice(&bytes[clean..at + i]);
+            push_escape(out, b);
+            clean = at + i + 1;
+        }
+    }
+    out.extend_from_slice(&bytes[clean..]);
+    out.push(b'"');
+}
+
+/// Whether JSON (as serde_json writes it) escapes byte `b`.
+#[inline]
+fn escaped(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+/// The escape of `b` (one [`escaped`] says yes to), as serde_json writes
+/// it: a short form where JSON has one, `\u00XX` otherwise.
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0c => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+            return;
+        }
+    };
+    out.push(b'\\');
+    out.push(short);
 }
 
 /// The diagnostics of one file, serialised as items of the document's
@@ -319,6 +363,18 @@ mod tests {
             .map(String::from),
         );
         cases.push(cases.concat());
+        // Every escape at every offset of a text longer than the
+        // sixteen-byte chunks, and next to another escape.
+        for b in (0u8..0x20).chain([b'"', b'\\']) {
+            let c = char::from(b);
+            for at in 0..40 {
+                let mut text: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".into();
+                text.insert(at, c);
+                cases.push(text.clone());
+                text.insert(at, '"');
+                cases.push(text);
+            }
+        }
         for case in cases {
             let mut got = Vec::new();
             push_str(&mut got, &case);
