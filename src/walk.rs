@@ -7,7 +7,7 @@
 //! linted, whatever its extension. Symbolic links are followed; a link that
 //! loops back to a parent folder or points nowhere is reported with its path.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -54,6 +54,8 @@ fn has_lint_extension(path: &Path) -> bool {
 pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<WalkError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    // Walked files reached through a symbolic link (to the file itself).
+    let mut links = HashSet::new();
     for arg in paths {
         if arg == "-" {
             inputs.push(Input::Stdin {
@@ -67,7 +69,7 @@ pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<W
                 path: display_path(&path),
                 message: io_message(&e),
             }),
-            Ok(meta) if meta.is_dir() => walk_dir(&path, &mut inputs, &mut errors),
+            Ok(meta) if meta.is_dir() => walk_dir(&path, &mut inputs, &mut links, &mut errors),
             Ok(_) => inputs.push(Input::File {
                 path,
                 explicit: true,
@@ -77,9 +79,14 @@ pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<W
     inputs.sort();
     // The same file reached twice (named twice, or through a link) is linted once.
     let mut seen = HashSet::new();
+    let mut folders = HashMap::new();
     inputs.retain(|input| match input {
-        Input::File { path, .. } => {
-            seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        Input::File { path, explicit } => {
+            let link = match explicit {
+                true => std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()),
+                false => links.contains(path),
+            };
+            seen.insert(canonical_file(path, link, &mut folders))
         }
         Input::Stdin { .. } => true,
     });
@@ -88,11 +95,41 @@ pub fn collect(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<W
     (inputs, errors)
 }
 
+/// The canonical path of file `path` (`link`: whether `path` itself is a
+/// symbolic link), or `path` when it has none. A file that is not a link
+/// is its canonical folder (one lookup per folder, kept in `folders`) and
+/// its name: resolving every file's path would cost a system call per
+/// component and file.
+fn canonical_file(
+    path: &Path,
+    link: bool,
+    folders: &mut HashMap<PathBuf, Option<PathBuf>>,
+) -> PathBuf {
+    if !link && let Some(name) = path.file_name() {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let canonical = folders
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(folder).ok());
+        if let Some(canonical) = canonical {
+            return canonical.join(name);
+        }
+    }
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+fn walk_dir(
+    dir: &Path,
+    inputs: &mut Vec<Input>,
+    links: &mut HashSet<PathBuf>,
+    errors: &mut Vec<WalkError>,
+) {
     // Folders already walked, by canonical path: a symbolic link to one of
     // them is not walked again (it is a loop if it points to an ancestor).
     let visited: Arc<Mutex<HashSet<PathBuf>>> = Arc::default();
@@ -144,6 +181,9 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 if is_file && has_lint_extension(entry.path()) {
+                    if entry.path_is_symlink() {
+                        links.insert(entry.path().to_path_buf());
+                    }
                     inputs.push(Input::File {
                         path: entry.into_path(),
                         explicit: false,
@@ -267,4 +307,49 @@ pub fn read_file(path: &Path, limit: u64) -> Result<String, ReadProblem> {
         });
     }
     decode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files named twice, named and walked, or reached through a link to
+    /// the file or to its folder are collected once; different files are
+    /// all kept.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_twice_is_collected_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("posts/sub")).unwrap();
+        std::fs::create_dir_all(d.join("other")).unwrap();
+        for f in ["posts/a.md", "posts/sub/b.md", "other/a.md"] {
+            std::fs::write(d.join(f), "text\n").unwrap();
+        }
+        std::os::unix::fs::symlink(d.join("posts/a.md"), d.join("posts/alias.md")).unwrap();
+        std::os::unix::fs::symlink(d.join("posts/sub"), d.join("other/sub-link")).unwrap();
+        std::os::unix::fs::symlink(d.join("other/a.md"), d.join("link-to-other.md")).unwrap();
+        let arg = |p: &str| d.join(p).to_string_lossy().into_owned();
+        let args = [
+            arg("posts"),
+            arg("posts/a.md"),
+            arg("posts/sub/../a.md"),
+            arg("other"),
+            arg("other/sub-link/b.md"),
+            arg("link-to-other.md"),
+        ];
+        let (inputs, errors) = collect(&args, None);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut files: Vec<PathBuf> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File { path, .. } => std::fs::canonicalize(path).unwrap(),
+                Input::Stdin { .. } => unreachable!(),
+            })
+            .collect();
+        assert_eq!(files.len(), 3, "{inputs:?}");
+        files.sort();
+        files.dedup();
+        assert_eq!(files.len(), 3, "{inputs:?}");
+    }
 }
