@@ -558,8 +558,25 @@ impl Policy {
 /// `path` made absolute against the current folder, with `.` and `..`
 /// resolved lexically (symbolic links are not followed).
 pub fn absolute(path: &Path) -> PathBuf {
+    lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// [`absolute`] with the current folder given (`cwd`, itself from
+/// [`absolute`]), for many paths: a relative path is joined to it instead
+/// of asking the system for the current folder each time.
+pub fn absolute_from(cwd: &Path, path: &Path) -> PathBuf {
     use std::path::Component;
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match path.components().next() {
+        Some(Component::Normal(_) | Component::CurDir | Component::ParentDir) => {
+            lexical(&cwd.join(path))
+        }
+        _ => absolute(path),
+    }
+}
+
+/// `abs` with `.` and `..` resolved lexically.
+fn lexical(abs: &Path) -> PathBuf {
+    use std::path::Component;
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -616,6 +633,29 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Vec<LocatedError>> {
         Config::parse(".claimlint.yaml", Arc::from(text), PathBuf::from("/repo"))
+    }
+
+    /// Joining to the current folder given once resolves paths as asking
+    /// the system for it each time does.
+    #[test]
+    fn absolute_from_the_current_folder_matches_absolute() {
+        let cwd = absolute(Path::new("."));
+        for p in [
+            "",
+            ".",
+            "..",
+            "a.md",
+            "./a.md",
+            "../x/./y.md",
+            "a/../../b",
+            "a//b/",
+            "/abs/../c",
+            "/",
+            "posts/../../..",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(absolute_from(&cwd, p), absolute(p), "{p:?}");
+        }
     }
 
     #[test]

@@ -560,7 +560,7 @@ pub fn run(
     for input in inputs {
         let abs = match &input {
             Input::Stdin { name } => cwd.join(name),
-            Input::File { path, .. } => config::absolute(path),
+            Input::File { path, .. } => config::absolute_from(&cwd, path),
         };
         let Some(setting) = loader.setting_for(&parent_dir(&abs)) else {
             continue;
