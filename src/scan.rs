@@ -43,6 +43,10 @@ pub enum Owner {
     /// A second required literal of anchored regex `n`: its anchored runs
     /// happen only on segments where one of these occurs too.
     Also(usize),
+    /// A word every opening of a myth frame holds (see
+    /// [`crate::engine::MYTH_CUE_WORDS`]), found anywhere, inside
+    /// words too.
+    MythCue,
 }
 
 impl Owner {
@@ -605,6 +609,15 @@ impl ScannerBuilder {
         let entry = (owner, false, false);
         if !self.literals[index].owners.contains(&entry) {
             self.literals[index].owners.push(entry);
+        }
+    }
+
+    /// Adds the myth-frame cue words (found anywhere, ASCII case
+    /// insensitively), so that a finding's context check knows whether the
+    /// text before it can open a myth frame without searching it.
+    pub fn add_myth_cues(&mut self) {
+        for word in crate::engine::MYTH_CUE_WORDS {
+            self.add_gate(Owner::MythCue, word);
         }
     }
 

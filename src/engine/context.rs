@@ -67,21 +67,32 @@ static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
 /// none of these, and is not searched further. Their letters have no
 /// non-ASCII case variants (the `s` of "misconception" has `ſ`), so an
 /// ASCII case-insensitive search finds them wherever the regex would.
+#[cfg(test)]
 static MYTH_CUES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(MYTH_CUE_WORDS)
         .expect("valid literals")
 });
-const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
+pub(crate) const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
 
 /// Whether `range` of `text` sits in a myth frame opened earlier in the same
-/// segment and not yet closed by a fact marker or a contrast.
-pub fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
+/// segment and not yet closed by a fact marker or a contrast (the form
+/// [`in_myth_frame_of`] takes, with the cue words searched for here).
+#[cfg(test)]
+fn in_myth_frame(text: &str, range: &Range<usize>) -> bool {
+    MYTH_CUES.is_match(&text[..range.start]) && opened_myth_frame(text, range)
+}
+
+/// [`in_myth_frame`] for `range` of segment `seg`, whose cue words the
+/// scanner has found already.
+fn in_myth_frame_of(a: &Analysis<'_>, seg: usize, range: &Range<usize>) -> bool {
+    a.myth_cue_end(seg) <= range.start && opened_myth_frame(&a.doc.segments[seg].text, range)
+}
+
+/// [`in_myth_frame`] once a cue word is known to end before `range`.
+fn opened_myth_frame(text: &str, range: &Range<usize>) -> bool {
     let before = &text[..range.start];
-    if !MYTH_CUES.is_match(before) {
-        return false;
-    }
     let Some(open) = MYTH_OPEN.find_iter(before).last() else {
         return false;
     };
@@ -222,7 +233,7 @@ fn check_pattern(
     }) {
         return Verdict::Drop;
     }
-    if ctx.myth == Policy::Exempt && in_myth_frame(text, range) {
+    if ctx.myth == Policy::Exempt && in_myth_frame_of(a, seg, range) {
         return Verdict::Drop;
     }
     if ctx.quoted == Policy::Exempt
@@ -526,6 +537,44 @@ mod tests {
             let text = format!("{opening} ketamine cures depression.");
             assert!(at(&text, "cures"), "{text}");
         }
+    }
+
+    /// The scanner's cue words end where a search of each segment for them
+    /// finds the first, so a cue ends before a finding exactly when the
+    /// text before the finding holds one; and findings in myth frames are
+    /// dropped by both forms.
+    #[test]
+    fn cue_words_found_by_the_scanner_end_where_a_search_finds_them() {
+        let pack = crate::rule::compile::load(&crate::rule::compile::builtin_files()).unwrap();
+        let mut docs = crate::scan::tests::corpus_files();
+        docs.push(crate::source::SourceFile::new(
+            "made.md",
+            "A MISCONCEPTION: ketamine cures. ThAt is a Myth-buster. No cue here.\n\n\
+             Some clinics claim that ketamine cures depression. Fact: it does not.\n",
+        ));
+        let (mut with, mut without) = (0, 0);
+        for doc in &docs {
+            let a = Analysis::new(&pack, doc, crate::document::Format::Markdown);
+            for (seg, segment) in a.doc.segments.iter().enumerate() {
+                let text = &segment.text;
+                let first = MYTH_CUES.find(text).map_or(usize::MAX, |m| m.end());
+                assert_eq!(a.myth_cue_end(seg), first, "{}: {text:?}", doc.path());
+                if first == usize::MAX {
+                    without += 1;
+                } else {
+                    with += 1;
+                    let range = text.len()..text.len();
+                    assert_eq!(
+                        in_myth_frame_of(&a, seg, &range),
+                        in_myth_frame(text, &range)
+                    );
+                }
+            }
+        }
+        assert!(
+            with > 100 && without > 100,
+            "{with} with cues, {without} without"
+        );
     }
 
     /// The cue words' letters fold to ASCII letters only, so the ASCII

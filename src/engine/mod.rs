@@ -19,6 +19,8 @@ use crate::rule::{LexIdx, RuleKind, RuleSet};
 use crate::scan::{Hit, Owner};
 use crate::source::SourceFile;
 
+pub(crate) use context::MYTH_CUE_WORDS;
+
 /// A sentence: segment index and range in that segment's text.
 #[derive(Debug, Clone)]
 pub struct SentenceRef {
@@ -42,6 +44,9 @@ pub struct Analysis<'a> {
     /// Where the hits of (segment `s`, lexicon `l`) start in `lex`, at
     /// `s * lexicons + l`, then `lex.len()`.
     lex_bounds: Vec<usize>,
+    /// Per segment, where its first myth-frame cue word ends (see
+    /// [`Analysis::myth_cue_end`]).
+    myth_cue_ends: Vec<usize>,
     /// All sentences in document order.
     pub sentences: Vec<SentenceRef>,
     /// Global index of each segment's first sentence.
@@ -94,6 +99,7 @@ impl<'a> Analysis<'a> {
             hit_bounds,
             lex: Vec::with_capacity(bytes / 20),
             lex_bounds,
+            myth_cue_ends: Vec::with_capacity(prose),
             sentences: Vec::with_capacity(doc.segments.iter().map(|s| s.sentences.len()).sum()),
             first_sentence: Vec::with_capacity(prose),
             prose,
@@ -127,6 +133,9 @@ impl<'a> Analysis<'a> {
             rules.scanner.scan_into(&seg.text, &mut self.hits);
             self.hit_bounds.push(self.hits.len());
             let seg_hits = &self.hits[start..];
+            let cues = seg_hits.iter().filter(|hit| hit.owner == Owner::MythCue);
+            self.myth_cue_ends
+                .push(cues.map(|hit| hit.range.end).min().unwrap_or(usize::MAX));
             unless.clear();
             unless.extend(seg_hits.iter().filter_map(|hit| match hit.owner {
                 Owner::LexiconUnless(l) => Some((l, hit.range.clone())),
@@ -162,6 +171,12 @@ impl<'a> Analysis<'a> {
     /// Scanner hits of segment `seg`, sorted by start, longest first.
     pub fn seg_hits(&self, seg: usize) -> &[Hit] {
         &self.hits[self.hit_bounds[seg]..self.hit_bounds[seg + 1]]
+    }
+
+    /// Where the first myth-frame cue word of segment `seg` ends
+    /// (`usize::MAX` when it has none).
+    pub fn myth_cue_end(&self, seg: usize) -> usize {
+        self.myth_cue_ends[seg]
     }
 
     /// Hits of lexicon `lex` in segment `seg` (after `unless` filtering),

@@ -510,6 +510,9 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
         needed[own] = lexicon.reports_to.iter().any(|&l| needed[l]);
     }
     builder.retain_lexicons(&needed);
+    if !rules.is_empty() {
+        builder.add_myth_cues();
+    }
     match builder.build() {
         Ok(scanner) => Ok(RuleSet {
             rules,
