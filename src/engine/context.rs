@@ -63,10 +63,15 @@ static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What every opening of a myth frame holds: it names a myth or a
-/// (mis)conception, or ends in "that". Most text before a finding holds
-/// none of these, and is not searched further. Their letters have no
-/// non-ASCII case variants (the `s` of "misconception" has `ſ`), so an
-/// ASCII case-insensitive search finds them wherever the regex would.
+/// (mis)conception, or ends in "that". The phrase automaton finds these
+/// words in every segment, and text before a finding that holds none of
+/// them is not searched further. Their letters have no non-ASCII case
+/// variants (the `s` of "misconception" has `ſ`), so the automaton's ASCII
+/// case-insensitive reading finds them wherever the regex would.
+pub(crate) const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
+
+/// The cue words searched for directly: the reference the scanner's cue
+/// hits are tested against.
 #[cfg(test)]
 static MYTH_CUES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
@@ -74,7 +79,6 @@ static MYTH_CUES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .build(MYTH_CUE_WORDS)
         .expect("valid literals")
 });
-pub(crate) const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
 
 /// Whether `range` of `text` sits in a myth frame opened earlier in the same
 /// segment and not yet closed by a fact marker or a contrast (the form
