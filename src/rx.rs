@@ -22,7 +22,9 @@ use regex_automata::dfa::{Automaton as _, dense};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternSet, hybrid};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::{Anchored, HalfMatch, Input, MatchError, MatchKind, PatternSet, hybrid};
 use regex_syntax::hir::Hir;
 
 use crate::rule::compile::SET_SIZE_LIMIT;
@@ -183,11 +185,13 @@ impl AnchoredRegex {
     /// Calls `found(start, end)` for the match starting at each of `starts`
     /// (ascending), skipping a start inside the previous match as
     /// `find_iter` would, and empty matches. Word boundaries look behind
-    /// each start.
-    pub fn matches_at(
+    /// each start. A start may come with the [`LiteralWalk`] of a literal
+    /// the text holds there (ASCII case aside): a DFA compiled at build
+    /// time then resumes after it instead of reading it again.
+    pub fn matches_at<'w>(
         &self,
         text: &str,
-        starts: impl Iterator<Item = usize>,
+        starts: impl Iterator<Item = (usize, Option<&'w LiteralWalk>)>,
         mut found: impl FnMut(usize, usize),
     ) {
         // The leftmost match from `start` is the one at `start`, if any.
@@ -203,13 +207,18 @@ impl AnchoredRegex {
             _ => None,
         };
         let mut resume = 0;
-        for start in starts {
+        for (start, walk) in starts {
             if start < resume {
                 continue;
             }
             let input = || Input::new(text).range(start..).anchored(Anchored::Yes);
             let found_end = match (&self.dfa, cache.as_deref_mut()) {
-                (Some(Engine::Built(dfa)), _) => dfa.try_search_fwd(&input()),
+                (Some(Engine::Built(dfa)), _) => {
+                    match walk.and_then(|w| w.end_from(dfa, text.as_bytes(), start)) {
+                        Some(end) => Ok(end.map(|end| HalfMatch::must(0, end))),
+                        None => dfa.try_search_fwd(&input()),
+                    }
+                }
                 (Some(Engine::Lazy(lazy)), Some(cache)) => {
                     lazy.engine.try_search_fwd(cache, &input())
                 }
@@ -227,6 +236,139 @@ impl AnchoredRegex {
             }
         }
     }
+}
+
+/// An anchored regex's prefix literal, read ahead by the regex's DFA: the
+/// state reached after the literal from each start state (computed on
+/// first use), so that a run at an occurrence of the literal resumes there
+/// instead of reading the literal's bytes again, each a transition of a
+/// table that is seldom in cache.
+#[derive(Debug)]
+pub struct LiteralWalk {
+    /// Lower case.
+    literal: Box<[u8]>,
+    /// `None` when the DFA cannot be resumed after the literal: it reads
+    /// some letter of it differently in upper and lower case, or quits.
+    walked: OnceLock<Option<Box<[Walked]>>>,
+}
+
+/// Where a DFA is after reading a literal from start state `from`.
+#[derive(Debug, Clone, Copy)]
+struct Walked {
+    from: StateID,
+    to: StateID,
+    /// The DFA died inside the literal.
+    dead: bool,
+    /// Where the last match seen inside the literal ends, from its start.
+    matched: Option<usize>,
+}
+
+impl LiteralWalk {
+    /// `literal` in lower case.
+    pub fn new(literal: &[u8]) -> Self {
+        LiteralWalk {
+            literal: literal.into(),
+            walked: OnceLock::new(),
+        }
+    }
+
+    /// The end of the leftmost-first match of `dfa` anchored at `start`,
+    /// where `text` holds the literal (ASCII case aside; the phrase
+    /// automaton found it there), as `try_search_fwd` would find it, read
+    /// from the end of the literal; `None` when the DFA cannot resume after
+    /// the literal (the caller then searches). `dfa` is always the same
+    /// regex's.
+    fn end_from<T: AsRef<[u32]>>(
+        &self,
+        dfa: &dense::DFA<T>,
+        text: &[u8],
+        start: usize,
+    ) -> Option<Option<usize>> {
+        let after = start + self.literal.len();
+        debug_assert!(
+            text.get(start..after)
+                .is_some_and(|t| t.eq_ignore_ascii_case(&self.literal)),
+            "the literal is not at {start}"
+        );
+        let walked = self.walked.get_or_init(|| walk(dfa, &self.literal));
+        let behind = start.checked_sub(1).map(|i| text[i]);
+        let from = dfa.start_state(&anchored_start(behind)).ok()?;
+        let w = walked.as_deref()?.iter().find(|w| w.from == from)?;
+        let mut end = w.matched.map(|m| start + m);
+        if w.dead {
+            return Some(end);
+        }
+        let mut sid = w.to;
+        let mut at = after;
+        // As `dense::DFA::try_search_fwd`: match states are delayed by a
+        // byte, so entering one on the byte at `at` ends a match at `at`.
+        while at < text.len() {
+            sid = dfa.next_state(sid, text[at]);
+            if dfa.is_special_state(sid) {
+                if dfa.is_match_state(sid) {
+                    end = Some(at);
+                } else if dfa.is_dead_state(sid) {
+                    return Some(end);
+                } else if dfa.is_quit_state(sid) {
+                    return None;
+                }
+            }
+            at += 1;
+        }
+        sid = dfa.next_eoi_state(sid);
+        if dfa.is_match_state(sid) {
+            end = Some(text.len());
+        }
+        Some(end)
+    }
+}
+
+/// The anchored start configuration after `behind` (the byte before the
+/// start, if any).
+fn anchored_start(behind: Option<u8>) -> start::Config {
+    start::Config::new()
+        .anchored(Anchored::Yes)
+        .look_behind(behind)
+}
+
+/// `literal` read by `dfa` from every start state a look-behind byte can
+/// select (start of text, a line end, a word or a non-word byte).
+fn walk<T: AsRef<[u32]>>(dfa: &dense::DFA<T>, literal: &[u8]) -> Option<Box<[Walked]>> {
+    let mut out: Vec<Walked> = Vec::new();
+    for behind in [None, Some(b'\n'), Some(b'\r'), Some(b' '), Some(b'a')] {
+        let from = dfa.start_state(&anchored_start(behind)).ok()?;
+        if out.iter().any(|w| w.from == from) {
+            continue;
+        }
+        let (mut to, mut dead, mut matched) = (from, false, None);
+        for (i, &b) in literal.iter().enumerate() {
+            // The literal was found ASCII case-insensitively: resuming
+            // after it is exact only if each of its letters leads to the
+            // same state in either case.
+            let next = dfa.next_state(to, b);
+            if b.is_ascii_alphabetic() && dfa.next_state(to, b.to_ascii_uppercase()) != next {
+                return None;
+            }
+            to = next;
+            if dfa.is_special_state(to) {
+                if dfa.is_match_state(to) {
+                    matched = Some(i);
+                } else if dfa.is_dead_state(to) {
+                    dead = true;
+                    break;
+                } else if dfa.is_quit_state(to) {
+                    return None;
+                }
+            }
+        }
+        out.push(Walked {
+            from,
+            to,
+            dead,
+            matched,
+        });
+    }
+    Some(out.into())
 }
 
 /// A regex searched anywhere in a text: a forward lazy DFA finds where the
@@ -527,6 +669,73 @@ mod tests {
         }
     }
 
+    /// A dense DFA as `build.rs` compiles one (anchored starts only).
+    fn anchored_dense(source: &str) -> dense::DFA<Vec<u32>> {
+        dense::Builder::new()
+            .configure(dense::Config::new().start_kind(regex_automata::dfa::StartKind::Anchored))
+            .build(source)
+            .unwrap()
+    }
+
+    /// Resumed after its literal, a DFA ends where a search from the
+    /// literal's start ends: at every occurrence of the literal in any
+    /// case, after word and non-word bytes, at the end of the text, with a
+    /// match ending inside the literal and a DFA dying inside it. A DFA
+    /// that reads a letter of the literal case-sensitively is not resumed.
+    #[test]
+    fn a_run_resumed_after_its_literal_ends_where_a_search_ends() {
+        let cases: &[(&str, &str, bool)] = &[
+            (
+                r"(?i:(?-u:\b)depression(?-u:\s)+(?:is|was)(?-u:\b))",
+                "depression",
+                true,
+            ),
+            // A match ends inside the literal ("ket") before a longer one.
+            (r"(?i:(?-u:\b)ket(?:amine)?)", "ketamin", true),
+            // Dies inside the literal after a word byte; ends at the text's end.
+            (r"(?i:(?-u:\b)it(?-u:\b))", "it", true),
+            (r"(?i:(?-u:\b)(?:100|ninety)(?-u:\s)*%)", "ninety", true),
+            // Case-sensitive: "K" and "k" lead to different states.
+            (r"(?-u:\b)Ketamine(?-u:\b)", "ketamine", false),
+        ];
+        let texts = [
+            "Depression is gone; depression  was; DEPRESSION\nIS; xdepression is",
+            "ketamine, Ketamin! ketaminX KETAMINE ket",
+            "with it, it. It\r\nit bit it",
+            "ninety % or NINETY% or ninety",
+            "Ketamine ketamine KETAMINE aKetamine Ketamine",
+        ];
+        let mut resumed = 0;
+        for &(source, literal, resumable) in cases {
+            let dfa = anchored_dense(source);
+            let walk = LiteralWalk::new(literal.as_bytes());
+            for text in texts {
+                let bytes = text.as_bytes();
+                for start in 0..bytes.len() {
+                    let holds = bytes[start..]
+                        .get(..literal.len())
+                        .is_some_and(|t| t.eq_ignore_ascii_case(literal.as_bytes()));
+                    if !holds {
+                        continue;
+                    }
+                    let searched = dfa
+                        .try_search_fwd(&Input::new(text).range(start..).anchored(Anchored::Yes))
+                        .unwrap()
+                        .map(|m| m.offset());
+                    match walk.end_from(&dfa, bytes, start) {
+                        Some(end) => {
+                            assert!(resumable, "{source} resumed at {start} in {text:?}");
+                            assert_eq!(end, searched, "{source} at {start} in {text:?}");
+                            resumed += 1;
+                        }
+                        None => assert!(!resumable, "{source} at {start} in {text:?}"),
+                    }
+                }
+            }
+        }
+        assert!(resumed >= 20, "too few runs resumed: {resumed}");
+    }
+
     #[test]
     fn only_a_unicode_word_boundary_needs_the_fallback() {
         for source in SOURCES {
@@ -546,7 +755,7 @@ mod tests {
             let full = reference(source);
             for text in TEXTS {
                 let mut got = Vec::new();
-                let starts = text.char_indices().map(|(i, _)| i);
+                let starts = text.char_indices().map(|(i, _)| (i, None));
                 anchored.matches_at(text, starts, |s, e| got.push(s..e));
                 let want: Vec<Range<usize>> = full.find_iter(text).map(|m| m.range()).collect();
                 assert_eq!(got, want, "{source} in {text:?}");
@@ -575,7 +784,7 @@ mod tests {
             let sample = texts.iter().take(40);
             for text in texts.iter().filter(|t| full.is_match(t)).chain(sample) {
                 let mut got = Vec::new();
-                let starts = text.char_indices().map(|(i, _)| i);
+                let starts = text.char_indices().map(|(i, _)| (i, None));
                 anchored.matches_at(text, starts, |s, e| got.push(s..e));
                 let want: Vec<Range<usize>> = full.find_iter(text).map(|m| m.range()).collect();
                 assert_eq!(got, want, "{source} in {text:?}");

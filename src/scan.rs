@@ -834,6 +834,8 @@ struct Phrases {
     entries: Vec<Entry>,
     /// What an occurrence of each entry does, entry after entry.
     actions: Vec<Action>,
+    /// Per [`Action::Anchor`], its literal as its regex's DFA reads it.
+    walks: Vec<rx::LiteralWalk>,
 }
 
 /// A literal as the phrase automaton's matches reach it: what checking
@@ -862,8 +864,9 @@ enum Action {
         case_sensitive: bool,
         needs_bounds: bool,
     },
-    /// An anchored run of regex `n` from the occurrence's start.
-    Anchor(usize),
+    /// An anchored run of regex `regex` from the occurrence's start,
+    /// resumed after the literal as [`Phrases::walks`]`[walk]` says.
+    Anchor { regex: u32, walk: u32 },
     /// A search of regex `n` over the text.
     Search(usize),
     /// A second required literal of anchored regex `n`.
@@ -938,6 +941,7 @@ impl Phrases {
             patterns,
             entries,
             actions: Vec::new(),
+            walks: Vec::new(),
         };
         phrases.resolve(literals, anchored);
         Ok(phrases)
@@ -947,14 +951,22 @@ impl Phrases {
     /// (`anchored[n]`: whether regex `n` runs anchored at its gates).
     fn resolve(&mut self, literals: &[Literal], anchored: &[bool]) {
         self.actions.clear();
+        self.walks.clear();
         self.actions
             .reserve(literals.iter().map(|l| l.owners.len()).sum());
         for entry in &mut self.entries {
             let start = self.actions.len() as u32;
+            let walks = &mut self.walks;
             self.actions
                 .extend(literals[entry.literal].owners.iter().map(
                     |&(owner, case_sensitive, needs_bounds)| match owner {
-                        Owner::Gate(n) if anchored[n] => Action::Anchor(n),
+                        Owner::Gate(n) if anchored[n] => {
+                            walks.push(rx::LiteralWalk::new(&entry.bytes));
+                            Action::Anchor {
+                                regex: n as u32,
+                                walk: (walks.len() - 1) as u32,
+                            }
+                        }
                         Owner::Gate(n) => Action::Search(n),
                         Owner::Also(n) => Action::Also(n),
                         owner => Action::Hit {
@@ -1098,8 +1110,8 @@ fn lanes<const N: usize, A: Automaton>(
 #[derive(Debug, Default)]
 struct Scratch {
     run: Vec<usize>,
-    /// (regex, start) per occurrence of a prefix gate's literal.
-    starts: Vec<(usize, usize)>,
+    /// (regex, start, walk) per occurrence of a prefix gate's literal.
+    starts: Vec<(u32, usize, u32)>,
     /// Per regex, the number of the last scan that saw one of its
     /// [`Owner::Also`] literals.
     also_seen: Vec<u32>,
@@ -1145,7 +1157,8 @@ impl Scanner {
             ac.for_each(text.as_bytes(), |entry, _| {
                 for action in ac.actions(entry) {
                     match *action {
-                        Action::Anchor(r) | Action::Search(r) => gated[r] = true,
+                        Action::Anchor { regex: r, .. } => gated[r as usize] = true,
+                        Action::Search(r) => gated[r] = true,
                         Action::Also(r) => also[r] = true,
                         Action::Hit { .. } => {}
                     }
@@ -1193,7 +1206,7 @@ impl Scanner {
     fn scan_with(&self, text: &str, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
         let from = hits.len();
         // Regexes to search this text with: inner-gated ones whose literal
-        // occurs, and those the set reports; and (regex, start) pairs for
+        // occurs, and those the set reports; and (regex, start, walk) for
         // prefix-gated ones.
         let Scratch {
             run,
@@ -1215,8 +1228,8 @@ impl Scanner {
                 let mut bounded = None;
                 for action in ac.actions(entry) {
                     let (owner, case_sensitive, needs_bounds) = match *action {
-                        Action::Anchor(regex) => {
-                            starts.push((regex, range.start));
+                        Action::Anchor { regex, walk } => {
+                            starts.push((regex, range.start, walk));
                             continue;
                         }
                         Action::Search(regex) => {
@@ -1251,28 +1264,33 @@ impl Scanner {
             });
         }
         // Anchored runs: per regex, in order of start, skipping starts
-        // inside the previous match (as `find_iter` would).
+        // inside the previous match (as `find_iter` would), each resumed
+        // after the literal found there when the regex's DFA allows.
         starts.sort_unstable();
         starts.dedup();
         let mut i = 0;
         while i < starts.len() {
-            let index = starts[i].0;
-            let group_end = i + starts[i..].partition_point(|s| s.0 == index);
+            let group_end = i + starts[i..].partition_point(|s| s.0 == starts[i].0);
             let group = &starts[i..group_end];
+            let index = starts[i].0 as usize;
             i = group_end;
             let lazy = &self.regexes[index];
             if lazy.needs_also && also_seen[index] != scan {
                 continue;
             }
-            lazy.anchored()
-                .matches_at(text, group.iter().map(|s| s.1), |start, end| {
+            let walk = |w: u32| self.ac.as_ref().map(|ac| &ac.walks[w as usize]);
+            lazy.anchored().matches_at(
+                text,
+                group.iter().map(|s| (s.1, walk(s.2))),
+                |start, end| {
                     for &owner in &lazy.owners {
                         hits.push(Hit {
                             owner,
                             range: start..end,
                         });
                     }
-                });
+                },
+            );
         }
         if let Some(set) = self.set() {
             let from = run.len();
