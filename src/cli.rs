@@ -201,6 +201,12 @@ pub struct RulesArgs {
     #[arg(long)]
     pub export_phrases: bool,
 
+    /// With `--export-phrases`: also print the phrases the rules read
+    /// context with (lexicon terms and term groups), which every file is
+    /// searched for as well.
+    #[arg(long, requires = "export_phrases")]
+    pub with_context: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,

@@ -1323,6 +1323,20 @@ impl Scanner {
         dedup_from(hits, from);
     }
 
+    /// Every phrase searched for on a rule's or a lexicon's behalf (the
+    /// regexes' gate literals and the myth-frame cue words left out), as
+    /// normalised, in no particular order.
+    pub fn searched_phrases(&self) -> impl Iterator<Item = &str> {
+        self.literals
+            .iter()
+            .filter(|l| {
+                l.owners.iter().any(|&(owner, _, _)| {
+                    !matches!(owner, Owner::Gate(_) | Owner::Also(_) | Owner::MythCue)
+                })
+            })
+            .map(|l| l.text.as_str())
+    }
+
     /// Compiles every regex now and returns what does not compile (the
     /// set is built with the scanner). The test suite runs this on the
     /// built-in pack, whose regexes are otherwise compiled on first use.

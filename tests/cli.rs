@@ -378,6 +378,34 @@ fn rules_lists_and_exports() {
             .lines()
             .all(|l| l == l.to_lowercase() && !l.is_empty())
     );
+    // With the context vocabulary: a superset, adding lexicon terms
+    // (`not` is a negator, `no doubt` a term that cancels one) that no
+    // rule's trigger holds, still sorted and without repeats.
+    let out = claimlint()
+        .args(["rules", "--export-phrases", "--with-context"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let vocabulary = String::from_utf8(out.stdout).unwrap();
+    let vocabulary: Vec<&str> = vocabulary.lines().collect();
+    assert!(phrases.lines().all(|p| vocabulary.contains(&p)));
+    for term in ["not", "no doubt"] {
+        assert!(!phrases.lines().any(|l| l == term), "{term} is a trigger");
+        assert!(vocabulary.contains(&term), "{term} missing");
+    }
+    // A regex's gate literal is a fragment, not a phrase.
+    assert!(!vocabulary.contains(&"one in 0"));
+    assert!(vocabulary.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        vocabulary
+            .iter()
+            .all(|l| *l == l.to_lowercase() && !l.is_empty())
+    );
+    claimlint()
+        .args(["rules", "--with-context"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--export-phrases"));
     let out = claimlint()
         .args(["rules", "--format", "json"])
         .output()

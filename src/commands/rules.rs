@@ -45,11 +45,14 @@ pub fn list(
         return Ok(ExitStatus::Error);
     };
     if args.export_phrases {
-        let phrases: BTreeSet<&str> = rules
+        let mut phrases: BTreeSet<String> = rules
             .rules
             .iter()
-            .flat_map(|r| r.phrases.iter().map(String::as_str))
+            .flat_map(|r| r.phrases.iter().cloned())
             .collect();
+        if args.with_context {
+            phrases.extend(rules.scanner.searched_phrases().map(str::to_lowercase));
+        }
         for p in phrases {
             writeln!(out, "{p}")?;
         }
