@@ -276,6 +276,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if d and k and d.get("median") and k.get("median"):
         k["note"] = (k.get("note", "") + f"; {k['median'] / d['median']:.2f}× the default-pack wall time, "
                      f"{(k['rss_mb'] or 0) - (d['rss_mb'] or 0):+.0f} MB peak RSS").lstrip("; ")
+    c1, v = by_id.get("c10-claimlint-1"), by_id.get("c10-rg-vocab-1")
+    if c1 and v and c1.get("median") and v.get("median"):
+        v["note"] = (v.get("note", "") + f"; claimlint on one thread takes {c1['median'] / v['median']:.2f}× "
+                     "this row's time, all its work included").lstrip("; ")
     for r in rows:
         base = by_id.get(r.get("baseline", ""))
         if base and base.get("median") and r.get("median"):
@@ -314,7 +318,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     md.append("## Machine and tools")
     md.append("")
     for k in ["machine", "load", "claimlint", "ripgrep", "hyperfine", "textlint", "textlint-rule-prh",
-              "proselint", "node", "python", "phrases", "corpus"]:
+              "proselint", "node", "python", "phrases", "vocabulary", "corpus"]:
         for v in info.get(k, []):
             md.append(f"- **{k}**: {v}")
     md.append("")

@@ -211,6 +211,20 @@ fi
 info phrases "$n_phrases phrases, $PHRASE_SRC; copied to $PHRASES"
 log "phrase list: $n_phrases phrases, $PHRASE_SRC"
 
+# Every phrase the pack searches for: the trigger phrases with the lexicon
+# terms and term groups the rules read context with. ripgrep on this list
+# shows what matching that vocabulary alone costs (a second, informative
+# floor; the targets use the trigger phrases above).
+VOCAB="$TOOLS/vocabulary.txt"
+if [ -n "$BIN" ] && "$BIN" rules --export-phrases --with-context > "$RESULTS/exported-vocabulary.txt" 2>"$RESULTS/exported-vocabulary.err" \
+   && grep -q '[^[:space:]]' "$RESULTS/exported-vocabulary.txt"; then
+  n_vocab="$($HELPERS phrases "$RESULTS/exported-vocabulary.txt" --out "$VOCAB")"
+  info vocabulary "$n_vocab phrases, exported by \`claimlint rules --export-phrases --with-context\` (the trigger phrases, lexicon terms and term groups); copied to $VOCAB"
+else
+  log "warning: \`claimlint rules --export-phrases --with-context\` failed or printed nothing; no vocabulary row"
+  VOCAB=""
+fi
+
 $HELPERS prh "$PHRASES" --yml "$TOOLS/prh.yml" --rc "$TOOLS/.textlintrc.json" >/dev/null
 TEXTLINT_RC="$ROOT/$TOOLS/.textlintrc.json"
 
@@ -318,6 +332,12 @@ run_floor_and_claimlint() {
       specs+=("$group-claimlint-norules=$(q "${c0[@]}") > /dev/null")
     fi
   fi
+  if [ "$group" = c10 ] && [ -n "$VOCAB" ]; then
+    local v1=()
+    mapfile -t v1 < <(rg_args "$dir" 1 "$VOCAB")
+    check_run "$group-rg-vocab-1" "${v1[@]}"
+    specs+=("$group-rg-vocab-1=$(q "${v1[@]}") > /dev/null")
+  fi
   specs+=("$group-rg-1=$(q "${r1[@]}") > /dev/null" "$group-rg-all=$(q "${rN[@]}") > /dev/null")
   bench "$group" "$runspec" "${specs[@]}"
   if [ -n "$BIN" ]; then
@@ -328,6 +348,9 @@ run_floor_and_claimlint() {
   fi
   add_row "$group-rg-1" "$section" "ripgrep (floor)" rg "$dir" 1 "$RESULTS/$group.json" rg-count "$group-rg-1"
   add_row "$group-rg-all" "$section" "ripgrep (floor)" rg "$dir" "$ALLT" "$RESULTS/$group.json" rg-count "$group-rg-1"
+  [ "$group" = c10 ] && [ -n "$VOCAB" ] && add_row "$group-rg-vocab-1" "$section" "ripgrep, every phrase the pack searches for" rg "$dir" 1 "$RESULTS/$group.json" rg-count "$group-rg-1" \
+    "the trigger phrases with the lexicon terms and term groups ($(wc -l < "$VOCAB") phrases)"
+  return 0
 }
 
 C1="$CORPUS/1MB"
