@@ -174,12 +174,14 @@ pub(crate) enum Gate {
 }
 
 /// The gate of `source`, a final rule regex (`(?i:…)` for case-insensitive
-/// rules), or `None` when every match need not contain a rare literal.
-/// Literals are taken from the case-sensitive body and matched ASCII
-/// case-insensitively, which keeps the sets small and never misses an
-/// ASCII match. A prefix set is preferred (anchored searches); otherwise the
-/// rarest set of literals required anywhere in the match (the prefixes of
-/// some tail of a concatenation, unioned over alternatives).
+/// rules), or `None` when no literal can stand for its matches (it then
+/// reads every segment in the regex set). Literals are taken from the
+/// case-sensitive body and matched ASCII case-insensitively, which keeps
+/// the sets small and never misses an ASCII match. A rare prefix set is
+/// preferred (anchored searches); otherwise the rarest set of literals
+/// required anywhere in the match (the prefixes of some tail of a
+/// concatenation, unioned over alternatives); failing both, a prefix set
+/// of common words (see [`anchorable`]).
 pub(crate) fn gate(source: &str) -> Option<Gate> {
     let (body, case_insensitive) = match source
         .strip_prefix("(?i:")
@@ -190,8 +192,8 @@ pub(crate) fn gate(source: &str) -> Option<Gate> {
         None => (source, false),
     };
     let hir = spaces_normalised(&regex_syntax::Parser::new().parse(body).ok()?);
-    let check = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive));
-    if let Some(starts) = check(literals_of(&hir, ExtractKind::Prefix)) {
+    let check = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive, rare));
+    let prefix = |starts: Vec<String>| {
         // A second, independent requirement from what follows the first
         // element (often rarer than the opening words).
         let also = match hir.kind() {
@@ -207,11 +209,25 @@ pub(crate) fn gate(source: &str) -> Option<Gate> {
             _ => None,
         }
         .filter(|also| also != &starts);
-        return Some(Gate::Prefix { starts, also });
+        Gate::Prefix { starts, also }
+    };
+    if let Some(starts) = check(literals_of(&hir, ExtractKind::Prefix)) {
+        return Some(prefix(starts));
     }
     let mut best = check(literals_of(&hir, ExtractKind::Suffix));
     if let Some(inner) = required(&hir, case_insensitive) {
         best = better(best, inner);
+    }
+    if best.is_none() {
+        // Without a rare literal the regex would read every segment (in
+        // the regex set). Common opening words ("so", "used", "MS") still
+        // do better as anchored runs: one costs a few bytes' reading where
+        // such a word occurs, and ends where the match fails.
+        let common = literals_of(&hir, ExtractKind::Prefix)
+            .and_then(|s| minimised(&s, case_insensitive, anchorable));
+        if let Some(starts) = common {
+            return Some(prefix(starts));
+        }
     }
     best.map(Gate::Inner)
 }
@@ -306,7 +322,7 @@ fn literals_of(hir: &Hir, kind: ExtractKind) -> Option<Vec<String>> {
 /// The best acceptable set of literals one of which every match of `hir`
 /// contains.
 fn required(hir: &Hir, case_insensitive: bool) -> Option<Vec<String>> {
-    let ok = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive));
+    let ok = |set: Option<Vec<String>>| set.and_then(|s| minimised(&s, case_insensitive, rare));
     match hir.kind() {
         HirKind::Concat(children) => {
             let mut best = None;
@@ -353,12 +369,17 @@ fn better(current: Option<Vec<String>>, candidate: Vec<String>) -> Option<Vec<St
 /// Most literals a gate may add to the automaton.
 const MAX_GATE_LITERALS: usize = 64;
 
-/// The smallest set of rare literals that stands for `set`: each literal
-/// cut to its shortest rare prefix that ends a word or follows punctuation,
-/// and literals that start with another one dropped (an
-/// occurrence of the longer is an occurrence of the shorter). `None` when
-/// a literal has no rare prefix or the set stays too large.
-fn minimised(set: &[String], case_insensitive: bool) -> Option<Vec<String>> {
+/// The smallest set of literals that `keep` accepts and that stands for
+/// `set`: each literal cut to its shortest accepted prefix that ends a
+/// word or follows punctuation, and literals that start with another one
+/// dropped (an occurrence of the longer is an occurrence of the shorter).
+/// `None` when a literal has no accepted prefix or the set stays too
+/// large.
+fn minimised(
+    set: &[String],
+    case_insensitive: bool,
+    keep: fn(&str, bool) -> bool,
+) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(set.len());
     for literal in set {
         // Cut before a space, after punctuation, or where letters meet
@@ -375,7 +396,7 @@ fn minimised(set: &[String], case_insensitive: bool) -> Option<Vec<String>> {
             .chain([literal.len()]);
         let prefix = cuts
             .map(|end| &literal[..end])
-            .find(|prefix| rare(prefix, case_insensitive))?;
+            .find(|prefix| keep(prefix, case_insensitive))?;
         out.push(prefix.to_owned());
     }
     out.sort();
@@ -389,6 +410,17 @@ fn minimised(set: &[String], case_insensitive: bool) -> Option<Vec<String>> {
         }
     }
     (!kept.is_empty() && kept.len() <= MAX_GATE_LITERALS).then_some(kept)
+}
+
+/// Whether a literal, however common, may start anchored runs: two
+/// characters or more (a lone letter would start a run every few bytes; a
+/// lone digit, tried on the pack's number-led regexes, cost as much as
+/// reading them in the regex set), and under case insensitivity no
+/// non-ASCII letter (the automaton folds ASCII only).
+fn anchorable(literal: &str, case_insensitive: bool) -> bool {
+    let t = literal.trim();
+    t.chars().count() >= 2
+        && !(case_insensitive && t.chars().any(|c| !c.is_ascii() && c.is_alphabetic()))
 }
 
 /// Whether a literal is rare enough in prose to skip most text: one of its
@@ -1522,22 +1554,61 @@ pub(crate) mod tests {
                     "approved in".into(),
                     "pmc1234".into()
                 ],
-                true
+                true,
+                rare
             ),
             Some(vec!["approved".into(), "pmc".into()])
         );
         // A cut never splits a word: "pre" is not a gate for "preclinical".
         assert_eq!(
-            minimised(&["pre-clinical".into(), "preclinical".into()], true),
+            minimised(&["pre-clinical".into(), "preclinical".into()], true, rare),
             Some(vec!["pre-".into(), "preclinical".into()])
         );
         // Common words alone are refused.
-        assert_eq!(minimised(&["the".into(), "is".into()], true), None);
+        assert_eq!(minimised(&["the".into(), "is".into()], true, rare), None);
+        // As anchors they may serve; a lone character may not.
+        assert_eq!(
+            minimised(&["the end".into(), "is".into()], true, anchorable),
+            Some(vec!["is".into(), "the".into()])
+        );
+        assert_eq!(
+            minimised(&["1".into(), "is".into()], true, anchorable),
+            None
+        );
     }
 
     #[test]
     fn a_regex_without_a_rare_literal_is_not_gated() {
         assert_eq!(gate(r"(?i:(?-u:\b)(?-u:\w)+,(?-u:\s)+and(?-u:\b))"), None);
+        // A number opens every match: a digit is no anchor.
+        assert_eq!(
+            gate(
+                r"(?i:(?-u:\b)(?-u:\d)+(?-u:\s)+(?:out(?-u:\s)+of|in)(?-u:\s)+(?:10|ten|100)(?-u:\b))"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn common_opening_words_anchor_a_regex_with_no_rare_literal() {
+        // Every word here is common, so neither a prefix nor a required
+        // literal is rare; the opening words still anchor its runs.
+        assert_eq!(
+            gate(
+                r"(?i:(?-u:\b)(?:so|thus|this(?-u:\s)+means)(?-u:\s)+(?:(?-u:\w)+(?-u:\s)+){0,2}?(?:can|will)(?-u:\b))"
+            ),
+            Some(Gate::Prefix {
+                starts: vec!["so".into(), "this".into(), "thus".into()],
+                also: None,
+            })
+        );
+        // A rare literal anywhere still wins over common opening words.
+        assert_eq!(
+            gate(
+                r"(?i:(?-u:\b)(?:so|thus)(?-u:\s)+(?:(?-u:\w)+(?-u:\s)+){0,2}?neurogenesis(?-u:\b))"
+            ),
+            Some(Gate::Inner(vec![" neurogenesis".into()]))
+        );
     }
 
     #[test]
