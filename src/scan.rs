@@ -44,7 +44,7 @@ pub enum Owner {
     /// happen only on segments where one of these occurs too.
     Also(usize),
     /// A word every opening of a myth frame holds (see
-    /// [`crate::engine::MYTH_CUE_WORDS`]), found anywhere, inside
+    /// `engine::MYTH_CUE_WORDS`), found anywhere, inside
     /// words too.
     MythCue,
 }
