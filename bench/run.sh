@@ -349,7 +349,7 @@ run_floor_and_claimlint() {
   add_row "$group-rg-1" "$section" "ripgrep (floor)" rg "$dir" 1 "$RESULTS/$group.json" rg-count "$group-rg-1"
   add_row "$group-rg-all" "$section" "ripgrep (floor)" rg "$dir" "$ALLT" "$RESULTS/$group.json" rg-count "$group-rg-1"
   [ "$group" = c10 ] && [ -n "$VOCAB" ] && add_row "$group-rg-vocab-1" "$section" "ripgrep, every phrase the pack searches for" rg "$dir" 1 "$RESULTS/$group.json" rg-count "$group-rg-1" \
-    "the trigger phrases with the lexicon terms and term groups ($(wc -l < "$VOCAB") phrases)"
+    "the trigger phrases with the lexicon terms and term groups ($n_vocab phrases)"
   return 0
 }
 
