@@ -211,7 +211,8 @@ pub(crate) fn gate(source: &str) -> Option<Gate> {
         .filter(|also| also != &starts);
         Gate::Prefix { starts, also }
     };
-    if let Some(starts) = check(literals_of(&hir, ExtractKind::Prefix)) {
+    let openings = literals_of(&hir, ExtractKind::Prefix);
+    if let Some(starts) = check(openings.clone()) {
         return Some(prefix(starts));
     }
     let mut best = check(literals_of(&hir, ExtractKind::Suffix));
@@ -223,8 +224,7 @@ pub(crate) fn gate(source: &str) -> Option<Gate> {
         // the regex set). Common opening words ("so", "used", "MS") still
         // do better as anchored runs: one costs a few bytes' reading where
         // such a word occurs, and ends where the match fails.
-        let common = literals_of(&hir, ExtractKind::Prefix)
-            .and_then(|s| minimised(&s, case_insensitive, anchorable));
+        let common = openings.and_then(|s| minimised(&s, case_insensitive, anchorable));
         if let Some(starts) = common {
             return Some(prefix(starts));
         }
