@@ -43,6 +43,9 @@ pub enum Owner {
     /// A second required literal of anchored regex `n`: its anchored runs
     /// happen only on segments where one of these occurs too.
     Also(usize),
+    /// A gate literal of token pattern `n` of a rule: the pattern is tried
+    /// on segments where one occurs (found anywhere, inside words too).
+    TokenGate(RuleIdx, usize),
     /// A word every opening of a myth frame holds (see
     /// `engine::MYTH_CUE_WORDS`), found anywhere, inside
     /// words too.
@@ -54,6 +57,11 @@ impl Owner {
         match self {
             Owner::Trigger(r) => map.get(r).copied().flatten().map(Owner::Trigger),
             Owner::Swap(r, n) => map.get(r).copied().flatten().map(|r| Owner::Swap(r, n)),
+            Owner::TokenGate(r, n) => map
+                .get(r)
+                .copied()
+                .flatten()
+                .map(|r| Owner::TokenGate(r, n)),
             other => Some(other),
         }
     }
@@ -642,6 +650,12 @@ impl ScannerBuilder {
         if !self.literals[index].owners.contains(&entry) {
             self.literals[index].owners.push(entry);
         }
+    }
+
+    /// Adds a gate literal of a token pattern (found anywhere, ASCII case
+    /// insensitively).
+    pub fn add_token_gate(&mut self, owner: Owner, literal: &str) {
+        self.add_gate(owner, literal);
     }
 
     /// Adds the myth-frame cue words (found anywhere, ASCII case

@@ -9,6 +9,7 @@ mod answers;
 mod context;
 mod repetition;
 mod require;
+pub(crate) mod tokens;
 
 use std::ops::Range;
 
@@ -128,6 +129,7 @@ impl<'a> Analysis<'a> {
         // Cancelling hits are rare: (lexicon, range) pairs.
         let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
         let mut last = vec![None; nlex];
+        let mut candidates = Vec::new();
         for (i, seg) in doc.segments.iter().enumerate().skip(from) {
             let start = self.hits.len();
             rules.scanner.scan_into(&seg.text, &mut self.hits);
@@ -159,12 +161,72 @@ impl<'a> Analysis<'a> {
                 lex[next[l]] = range.clone();
                 next[l] += 1;
             });
+            if rules.has_tokens {
+                self.match_tokens(i, &seg.text, &seg.sentences, start, &mut candidates);
+            }
             self.first_sentence.push(self.sentences.len());
             self.sentences
                 .extend(seg.sentences.iter().map(|r| SentenceRef {
                     seg: i,
                     range: r.clone(),
                 }));
+        }
+    }
+
+    /// Adds the matches of the token patterns gated in segment `seg` (the
+    /// last scanned, whose hits start at `start`) as trigger hits of their
+    /// rules, keeping the segment's hits sorted.
+    fn match_tokens(
+        &mut self,
+        seg: usize,
+        text: &str,
+        sentences: &[Range<usize>],
+        start: usize,
+        candidates: &mut Vec<(usize, usize)>,
+    ) {
+        let rules = self.rules;
+        let lex = SegLex {
+            analysis: self,
+            seg,
+        };
+        tokens::candidates(rules, &self.hits[start..], &lex, candidates);
+        if candidates.is_empty() {
+            return;
+        }
+        let toks = tokens::tokenize(text, &rules.families);
+        let mut found = Vec::new();
+        let mut ranges = Vec::new();
+        for &(r, n) in candidates.iter() {
+            let RuleKind::Pattern(pattern) = &rules.rules[r].kind else {
+                continue;
+            };
+            let Some(pattern) = pattern.tokens.get(n) else {
+                continue;
+            };
+            for sentence in sentences {
+                let first = toks.partition_point(|t| t.range.start < sentence.start);
+                let end = toks.partition_point(|t| t.range.start < sentence.end);
+                ranges.clear();
+                tokens::find(pattern, &toks, first..end, &lex, &mut ranges);
+                found.extend(ranges.drain(..).map(|range| Hit {
+                    owner: Owner::Trigger(r),
+                    range,
+                }));
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        self.hits.extend(found);
+        self.hits[start..].sort_unstable_by(|a, b| {
+            (a.range.start, std::cmp::Reverse(a.range.end), a.owner).cmp(&(
+                b.range.start,
+                std::cmp::Reverse(b.range.end),
+                b.owner,
+            ))
+        });
+        if let Some(bound) = self.hit_bounds.last_mut() {
+            *bound = self.hits.len();
         }
     }
 
@@ -319,6 +381,18 @@ impl<'a> Analysis<'a> {
             let raw = &self.source.text()[self.sentence_span(k)];
             self.rules.lexicons[citation].raw.is_match(raw)
         })
+    }
+}
+
+/// The lexicon hits of one segment, for token patterns.
+struct SegLex<'s, 'a> {
+    analysis: &'s Analysis<'a>,
+    seg: usize,
+}
+
+impl tokens::LexiconHits for SegLex<'_, '_> {
+    fn hits(&self, lex: LexIdx) -> &[Range<usize>] {
+        self.analysis.seg_lex(self.seg, lex)
     }
 }
 

@@ -13,7 +13,8 @@ use serde_saphyr::Spanned;
 
 use crate::yaml::span_of;
 
-use super::spec::{self, KindSpec, LexiconSpec, RuleSpec, S};
+use super::spec::{self, FamiliesSpec, KindSpec, LexiconSpec, RuleSpec, S};
+use super::tokens::{self, Families, GateAtom};
 use super::{
     Context, Examples, Fact, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
     Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
@@ -49,10 +50,76 @@ impl RuleFile {
         parts.last() == Some(&"lexicon")
     }
 
+    /// Whether the file is a word families file (`families.yaml` or
+    /// `families.yml` in a lexicon folder).
+    pub fn is_families(&self) -> bool {
+        let name = self.path.rsplit(['/', '\\']).next().unwrap_or("");
+        self.is_lexicon() && (name == "families.yaml" || name == "families.yml")
+    }
+
     /// Whether the file is a facts file (named `facts.yaml` or `facts.yml`).
     pub fn is_facts(&self) -> bool {
         let name = self.path.rsplit(['/', '\\']).next().unwrap_or("");
         name == "facts.yaml" || name == "facts.yml"
+    }
+}
+
+/// Checks a word families file and adds its families to `families`.
+fn load_families(file: &RuleFile, families: &mut Families, errors: &mut Vec<LocatedError>) {
+    let spec: FamiliesSpec = match parse_yaml(file) {
+        Ok(spec) => spec,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    let mut ctx = Ctx { file, errors };
+    if spec.description.value.trim().is_empty() {
+        ctx.error(
+            &spec.description,
+            "`description` is empty",
+            "say what the families are for",
+        );
+    }
+    for family in &spec.families {
+        if family.value.len() < 2 {
+            ctx.error(
+                family,
+                "a family lists at least two words (one word already stands for its inflections)",
+                "one word",
+            );
+            continue;
+        }
+        let mut ok = true;
+        for word in &family.value {
+            let w = word.value.trim();
+            if w.is_empty() || !w.chars().all(|c| c.is_alphabetic() || c == '\'') {
+                ctx.error(
+                    word,
+                    format!("`{w}` is not one word (letters and apostrophes)"),
+                    "not a word",
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let words: Vec<String> = family
+            .value
+            .iter()
+            .map(|w| w.value.trim().to_string())
+            .collect();
+        if let Err((i, other)) = families.add(&words) {
+            ctx.error(
+                &family.value[i],
+                format!(
+                    "`{}` has the same stem as a word of the family of `{other}`: a word belongs to one family",
+                    words[i]
+                ),
+                "already in a family",
+            );
+        }
     }
 }
 
@@ -402,7 +469,11 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
     for file in files.iter().filter(|f| f.is_facts()) {
         load_facts(file, &mut facts, &mut errors);
     }
-    for file in files.iter().filter(|f| !f.is_facts()) {
+    let mut families = Families::default();
+    for file in files.iter().filter(|f| f.is_families()) {
+        load_families(file, &mut families, &mut errors);
+    }
+    for file in files.iter().filter(|f| !f.is_facts() && !f.is_families()) {
         if file.is_lexicon() {
             match parse_yaml::<LexiconSpec>(file) {
                 Ok(spec) => lexicon_specs.push((file, spec)),
@@ -486,6 +557,7 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
             &lex_index,
             special,
             &facts,
+            &families,
             &mut builder,
             &mut groups,
         ) {
@@ -513,13 +585,18 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
     if !rules.is_empty() {
         builder.add_myth_cues();
     }
+    let has_tokens = rules
+        .iter()
+        .any(|r| matches!(&r.kind, RuleKind::Pattern(p) if !p.tokens.is_empty()));
     match builder.build() {
         Ok(scanner) => Ok(RuleSet {
             rules,
             lexicons,
             scanner,
+            has_tokens,
             special,
             facts,
+            families,
         }),
         Err(message) => {
             // Find the regexes that do not fit, to point at them.
@@ -706,6 +783,7 @@ fn misplaced_fields(spec: &RuleSpec, kind: KindSpec) -> Vec<(&'static str, Optio
     let first = |v: &[S<String>]| v.first().map(span_of);
     check("phrases", first(&spec.phrases), is(KindSpec::Pattern));
     check("regex", first(&spec.regex), is(KindSpec::Pattern));
+    check("tokens", first(&spec.tokens), is(KindSpec::Pattern));
     check(
         "unless_sentence",
         first(&spec.unless_sentence),
@@ -852,6 +930,62 @@ fn lexicon_ref(ctx: &mut Ctx<'_>, name: &S<String>, lex_index: &LexRefs<'_>) -> 
     }
 }
 
+/// Compiles a rule's token patterns and adds their gate literals to the
+/// scanner. A mistake is reported at its place inside the pattern when the
+/// YAML writes the pattern as it reads (no escapes), else on the whole value.
+fn compile_tokens(
+    ctx: &mut Ctx<'_>,
+    sources: &[S<String>],
+    index: usize,
+    lex_index: &LexRefs<'_>,
+    families: &Families,
+    builder: &mut ScannerBuilder,
+) -> Vec<tokens::TokenPattern> {
+    let lexicon = |name: &str| match lex_index.index.get(name) {
+        Some(&i) => {
+            lex_index.used[i].set(true);
+            Ok(i)
+        }
+        None => {
+            let hint = did_you_mean(name, lex_index.index.keys().copied())
+                .map(|h| format!("; did you mean `{h}`?"))
+                .unwrap_or_default();
+            Err(format!("unknown lexicon `{name}`{hint}"))
+        }
+    };
+    let names = tokens::Names {
+        families,
+        lexicon: &lexicon,
+    };
+    let mut out = Vec::new();
+    for source in sources {
+        match tokens::compile(&source.value, &names) {
+            Ok(pattern) => {
+                for atom in &pattern.gate {
+                    if let GateAtom::Literal(literal) = atom {
+                        builder.add_token_gate(Owner::TokenGate(index, out.len()), literal);
+                    }
+                }
+                out.push(pattern);
+            }
+            Err(e) => {
+                let span = span_of(source).map(|span| {
+                    let written = &ctx.file.text[span.clone()];
+                    match written.find(source.value.as_str()) {
+                        Some(at) if !source.value.is_empty() => {
+                            let start = span.start + at + e.at.start;
+                            start..(span.start + at + e.at.end).max(start)
+                        }
+                        _ => span,
+                    }
+                });
+                ctx.error_at(span, format!("token pattern: {}", e.message), "here");
+            }
+        }
+    }
+    out
+}
+
 fn policy(p: &Option<S<Policy>>, default: Policy) -> Policy {
     p.as_ref().map_or(default, |p| p.value)
 }
@@ -864,6 +998,7 @@ fn compile_rule(
     lex_index: &LexRefs<'_>,
     special: Special,
     facts: &BTreeMap<String, Fact>,
+    families: &Families,
     builder: &mut ScannerBuilder,
     groups: &mut usize,
 ) -> Option<Rule> {
@@ -943,10 +1078,10 @@ fn compile_rule(
     let mut phrases_out = Vec::new();
     let kind = match kind_spec {
         KindSpec::Pattern => {
-            if spec.phrases.is_empty() && spec.regex.is_empty() {
+            if spec.phrases.is_empty() && spec.regex.is_empty() && spec.tokens.is_empty() {
                 ctx.error(
                     &spec.id,
-                    "a pattern rule needs `phrases` or `regex`",
+                    "a pattern rule needs `phrases`, `regex` or `tokens`",
                     "nothing to match",
                 );
             }
@@ -961,6 +1096,7 @@ fn compile_rule(
                     builder.add_regex(Owner::Trigger(index), final_source, ctx.file.builtin);
                 }
             }
+            let tokens = compile_tokens(ctx, &spec.tokens, index, lex_index, families, builder);
             let unless = compile_regexes(ctx, &spec.unless, case_sensitive);
             let unless_sentence = compile_regexes(ctx, &spec.unless_sentence, case_sensitive);
             let mut context = Context::default();
@@ -1042,6 +1178,7 @@ fn compile_rule(
             }
             RuleKind::Pattern(Pattern {
                 context,
+                tokens,
                 unless,
                 unless_sentence,
             })

@@ -9,6 +9,7 @@
 
 pub mod compile;
 pub mod spec;
+pub mod tokens;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -198,6 +199,8 @@ impl Default for Context {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub context: Context,
+    /// Token patterns, tried where their gate occurs.
+    pub tokens: Vec<tokens::TokenPattern>,
     pub unless: Vec<LazyRegex>,
     pub unless_sentence: Vec<LazyRegex>,
 }
@@ -401,6 +404,10 @@ pub struct RuleSet {
     pub special: Special,
     /// Facts by name (already substituted into the rules' texts).
     pub facts: std::collections::BTreeMap<String, Fact>,
+    /// Word families the token patterns read.
+    pub families: tokens::Families,
+    /// Whether any rule has token patterns.
+    pub has_tokens: bool,
 }
 
 impl RuleSet {

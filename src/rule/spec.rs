@@ -183,6 +183,9 @@ pub struct RuleSpec {
     pub phrases: Vec<S<String>>,
     #[serde(default)]
     pub regex: Vec<S<String>>,
+    /// Token patterns (see [`crate::rule::tokens`]).
+    #[serde(default)]
+    pub tokens: Vec<S<String>>,
     #[serde(default)]
     pub case_sensitive: bool,
     /// Regexes; a match overlapping the finding exempts it.
@@ -248,6 +251,17 @@ pub struct LexiconSpec {
     /// is no negation).
     #[serde(default)]
     pub unless: Vec<S<String>>,
+}
+
+/// A word families file (`families.yaml` in a `lexicon/` folder): each
+/// family lists words whose inflections and derivations a token pattern
+/// treats as one word.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(deny_unknown_fields)]
+pub struct FamiliesSpec {
+    pub description: S<String>,
+    pub families: Vec<S<Vec<S<String>>>>,
 }
 
 /// The facts file (`facts.yaml`): volatile facts (approvals, indications,
