@@ -42,7 +42,7 @@ pub fn bare_answer(answer: &str) -> Option<bool> {
     let mut ws = words(answer).map(|r| &answer[r]);
     let first = ws.next()?;
     if !is(first, ANSWER_OPENERS) {
-        return None;
+        return qualified_answer(answer);
     }
     // The opener and at most one word past the limit, to tell it is passed.
     let mut all = [""; MAX_ANSWER_WORDS + 1];
@@ -61,6 +61,28 @@ pub fn bare_answer(answer: &str) -> Option<bool> {
     }
     Some(ws.iter().any(|w| is(w, NEGATIVE_WORDS)))
 }
+
+/// A short qualifier, a comma, then the answer: "Under medical supervision,
+/// no.", "In short, yes." (at most [`MAX_QUALIFIED_WORDS`] words).
+fn qualified_answer(answer: &str) -> Option<bool> {
+    let trimmed = answer.trim_end().trim_end_matches(['.', '!', ' ']);
+    let (qualifier, last) = trimmed.rsplit_once(',')?;
+    let last = last.trim();
+    if qualifier.trim().is_empty() || words(answer).count() > MAX_QUALIFIED_WORDS {
+        return None;
+    }
+    if last.eq_ignore_ascii_case("yes") {
+        Some(false)
+    } else if last.eq_ignore_ascii_case("no") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A qualified answer ("Under medical supervision, no.") longer than this is
+/// a sentence in its own right.
+const MAX_QUALIFIED_WORDS: usize = 8;
 
 /// The declarative reading of `question` answered with `negative`.
 /// `subject_end` gives, for an offset in `question`, the end of a treatment
@@ -144,6 +166,19 @@ mod tests {
             None
         );
         assert_eq!(bare_answer("Ketamine is a dissociative anaesthetic."), None);
+    }
+
+    #[test]
+    fn answers_after_a_short_qualifier() {
+        assert_eq!(bare_answer("Under medical supervision, no."), Some(true));
+        assert_eq!(bare_answer("In short, yes."), Some(false));
+        assert_eq!(bare_answer("For most people, yes!"), Some(false));
+        assert_eq!(bare_answer("Under supervision, it is rare."), None);
+        assert_eq!(
+            bare_answer("When it is given in a clinic with monitoring and screening, no."),
+            None,
+            "too long to be a bare answer"
+        );
     }
 
     #[test]
