@@ -182,6 +182,20 @@ pub fn explain(
         }
         writeln!(out)?;
     }
+    if let crate::rule::RuleKind::Pattern(pattern) = &rule.kind
+        && !pattern.tokens.is_empty()
+    {
+        writeln!(out, "Token patterns:")?;
+        for t in &pattern.tokens {
+            writeln!(out, "  - {}", t.source)?;
+            writeln!(
+                out,
+                "    {}",
+                crate::rule::tokens::describe(&t.root, &rules.families)
+            )?;
+        }
+        writeln!(out)?;
+    }
     if !rule.examples.invalid.is_empty() {
         writeln!(out, "Flagged:")?;
         for (e, _) in &rule.examples.invalid {

@@ -57,7 +57,7 @@ pub fn check_examples(
                 ("example.txt", Format::Plain)
             };
             let source = SourceFile::new(name, text.clone());
-            let found = engine::lint(rules, &source, format);
+            let found = engine::lint_every_rule(rules, &source, format);
             let fired_self = found.iter().any(|d| d.rule == rule.id);
             if fired_self == valid {
                 let mut fired: Vec<String> = found.iter().map(|d| d.rule.to_string()).collect();

@@ -251,6 +251,12 @@ fn check_pattern(
             return Verdict::Drop;
         }
     }
+    if ctx.reported == Policy::Exempt
+        && let Some(attribution) = a.rules.special.attribution
+        && a.lex_hits(k, attribution).any(|h| h.end <= range.start)
+    {
+        return Verdict::Drop;
+    }
     if pattern
         .unless_sentence
         .iter()
@@ -271,13 +277,22 @@ fn check_pattern(
             return Verdict::Drop;
         }
     }
+    if ctx.negated == Policy::Exempt
+        && let Some(no_evidence) = a.rules.special.no_evidence
+        && a.lex_hits(k, no_evidence).any(|h| h.end <= range.start)
+    {
+        return Verdict::Drop;
+    }
     let mut downgraded = Vec::new();
     if ctx.hedged != Policy::Ignore
         && let Some(hedge) = a.rules.special.hedge
     {
         let hedged = a.lex_hits(k, hedge).any(|h| {
             if overlaps(h, range) {
-                return false;
+                // A hedge that starts before the match qualifies its first
+                // words ("early studies show"); one inside it is the claim's
+                // own wording.
+                return h.start < range.start;
             }
             let between = if h.end <= range.start {
                 &text[h.end..range.start]

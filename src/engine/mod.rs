@@ -501,8 +501,27 @@ fn raise_headlines(analysis: &Analysis<'_>, out: &mut [Diagnostic]) {
     }
 }
 
+/// Every finding of every rule in `source`, before each claim is reduced
+/// to one finding (see [`lint_with`]): what `test-rules` checks a rule's
+/// examples against.
+pub fn lint_every_rule(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnostic> {
+    findings(rules, source, format, &ParseOptions::default())
+}
+
 /// Lints `source` (in `format`, parsed with `options`) with `rules`.
 pub fn lint_with(
+    rules: &RuleSet,
+    source: &SourceFile,
+    format: Format,
+    options: &ParseOptions,
+) -> Vec<Diagnostic> {
+    let mut out = findings(rules, source, format, options);
+    one_finding_per_claim(rules, &mut out);
+    out
+}
+
+/// Every finding, sorted, each rule's duplicates removed.
+fn findings(
     rules: &RuleSet,
     source: &SourceFile,
     format: Format,
@@ -512,9 +531,15 @@ pub fn lint_with(
     let mut out = Vec::new();
     context::pattern_and_substitution(&analysis, &mut out);
     raise_headlines(&analysis, &mut out);
+    let claims = out.iter().any(|d| {
+        d.severity >= Severity::Warning
+            && rules
+                .rule(&d.rule)
+                .is_some_and(|r| matches!(r.kind, RuleKind::Pattern(_)))
+    });
     for (index, rule) in rules.rules.iter().enumerate() {
         match &rule.kind {
-            RuleKind::Require(req) => require::check(&analysis, index, req, &mut out),
+            RuleKind::Require(req) => require::check(&analysis, index, req, claims, &mut out),
             RuleKind::Repetition(rep) => repetition::check(&analysis, index, rep, &mut out),
             RuleKind::Pattern(_) | RuleKind::Substitution(_) => {}
         }
@@ -522,6 +547,71 @@ pub fn lint_with(
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     out
+}
+
+/// Reports each claim once: of the pattern findings of one category whose
+/// spans overlap, only the most severe (then the longest, then the first)
+/// stays, with a note
+/// naming the others; and no pattern finding is reported inside a pasted
+/// duplicate (the duplicate is, once, and the findings of its first copy
+/// are; substitutions stay, for their fixes). `out` is sorted by position.
+fn one_finding_per_claim(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
+    let kind = |d: &Diagnostic| rules.rule(&d.rule).map(|r| &r.kind);
+    let duplicates: Vec<Range<usize>> = out
+        .iter()
+        .filter(|d| {
+            matches!(
+                kind(d),
+                Some(RuleKind::Repetition(
+                    crate::rule::Repetition::Duplicates { .. }
+                ))
+            )
+        })
+        .map(|d| d.span.clone())
+        .collect();
+    let mut keep = vec![true; out.len()];
+    // Kept pattern findings whose span may still overlap what follows.
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..out.len() {
+        // Substitutions stay: each carries a fix `--fix` applies.
+        if !matches!(kind(&out[i]), Some(RuleKind::Pattern(_))) {
+            continue;
+        }
+        let span = out[i].span.clone();
+        if duplicates
+            .iter()
+            .any(|dup| dup.start <= span.start && span.end <= dup.end && dup != &span)
+        {
+            keep[i] = false;
+            continue;
+        }
+        open.retain(|&j| out[j].span.end > span.start);
+        let rival = open
+            .iter()
+            .position(|&j| out[j].category == out[i].category && overlaps(&out[j].span, &span));
+        match rival {
+            None => open.push(i),
+            Some(at) => {
+                let j = open[at];
+                let len = |d: &Diagnostic| d.span.end - d.span.start;
+                let better = (out[i].severity, len(&out[i])) > (out[j].severity, len(&out[j]));
+                let (winner, loser) = if better {
+                    open[at] = i;
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+                keep[loser] = false;
+                let note = format!("also reported by {}", out[loser].rule);
+                out[winner].notes.push(note);
+            }
+        }
+    }
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// Builds a diagnostic for rule `index` with the rule's own texts.

@@ -110,7 +110,18 @@ fn check_metadata(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<D
     ));
 }
 
-pub(super) fn check(a: &Analysis<'_>, index: usize, req: &Require, out: &mut Vec<Diagnostic>) {
+/// Checks require rule `index`; `claims` says whether the document makes a
+/// claim (see `when.claims`).
+pub(super) fn check(
+    a: &Analysis<'_>,
+    index: usize,
+    req: &Require,
+    claims: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if req.when_claims && !claims {
+        return;
+    }
     if req.within == RequireScope::Metadata {
         return check_metadata(a, index, req, out);
     }

@@ -27,7 +27,8 @@ pub(crate) enum Kind {
         stem: String,
         family: Option<FamilyId>,
     },
-    Number,
+    /// Digits, as written.
+    Number(String),
     Punct(char),
 }
 
@@ -57,7 +58,7 @@ pub(crate) fn tokenize(text: &str, families: &Families) -> Vec<Token> {
                 continue;
             }
             let kind = if part.bytes().all(|b| b.is_ascii_digit()) {
-                Kind::Number
+                Kind::Number(part.to_string())
             } else {
                 let lower = part.to_lowercase();
                 let stem = stem(&lower);
@@ -91,6 +92,9 @@ struct Matcher<'a, L: LexiconHits + ?Sized> {
 impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
     /// Whether the word token at `p` is matched by a one-word node.
     fn word_matches(&self, node: &Node, p: usize) -> bool {
+        if let (Node::Exact(w), Kind::Number(digits)) = (node, &self.tokens[p].kind) {
+            return w == digits;
+        }
         let Kind::Word {
             lower,
             stem: token_stem,
@@ -137,7 +141,7 @@ impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
             ),
             Node::Number => out.extend(
                 from.iter()
-                    .filter(|&&p| p < self.end && self.tokens[p].kind == Kind::Number)
+                    .filter(|&&p| p < self.end && matches!(self.tokens[p].kind, Kind::Number(_)))
                     .map(|p| p + 1),
             ),
             Node::Punct(c) => out.extend(
@@ -348,7 +352,7 @@ mod tests {
             .iter()
             .map(|t| match &t.kind {
                 Kind::Word { lower, .. } => lower.clone(),
-                Kind::Number => "#".into(),
+                Kind::Number(_) => "#".into(),
                 Kind::Punct(c) => c.to_string(),
             })
             .collect();

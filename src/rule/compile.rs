@@ -114,7 +114,7 @@ fn load_families(file: &RuleFile, families: &mut Families, errors: &mut Vec<Loca
             ctx.error(
                 &family.value[i],
                 format!(
-                    "`{}` has the same stem as a word of the family of `{other}`: a word belongs to one family",
+                    "`{}` already belongs to the family of `{other}` (by its stem): a word belongs to one family",
                     words[i]
                 ),
                 "already in a family",
@@ -505,6 +505,8 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
         pronoun: named("pronoun"),
         authority: named("authority"),
         treatment: named("treatment"),
+        attribution: named("attribution"),
+        no_evidence: named("no-evidence"),
     };
 
     let mut rules = Vec::new();
@@ -1124,7 +1126,12 @@ fn compile_rule(
                 }
                 context.myth = policy(&c.myth, Policy::Exempt);
                 context.quoted = policy(&c.quoted, Policy::Exempt);
-                for (p, field) in [(&c.myth, "myth"), (&c.quoted, "quoted")] {
+                context.reported = policy(&c.reported, Policy::Exempt);
+                for (p, field) in [
+                    (&c.myth, "myth"),
+                    (&c.quoted, "quoted"),
+                    (&c.reported, "reported"),
+                ] {
                     if let Some(p) = p
                         && p.value == Policy::Downgrade
                     {
@@ -1224,6 +1231,7 @@ fn compile_rule(
                 when_all: Vec::new(),
                 when_group: None,
                 min_triggers: 1,
+                when_claims: false,
                 require_lexicons: Vec::new(),
                 require_group: None,
                 min_distinct: 1,
@@ -1250,6 +1258,7 @@ fn compile_rule(
                     if w.all.is_empty() && w.phrases.is_empty() && w.regex.is_empty() {
                         ctx.error(when, "`when` needs `all`, `phrases` or `regex`", "empty");
                     }
+                    require.when_claims = w.claims.as_ref().is_some_and(|c| c.value);
                     if let Some(min) = &w.min {
                         if min.value == 0 {
                             ctx.error(min, "`min` must be at least 1", "here");
@@ -1508,6 +1517,8 @@ mod tests {
         for file in &files {
             if file.is_facts() {
                 same::<spec::FactsSpec>(file);
+            } else if file.is_families() {
+                same::<FamiliesSpec>(file);
             } else if file.is_lexicon() {
                 same::<LexiconSpec>(file);
             } else {
@@ -1613,7 +1624,8 @@ mod tests {
             .filter(|f| f.is_lexicon())
             .collect();
         let none = load(&lexicons).unwrap();
-        assert_eq!(none.lexicons.len(), lexicons.len());
+        let families = lexicons.iter().filter(|f| f.is_families()).count();
+        assert_eq!(none.lexicons.len(), lexicons.len() - families);
         assert_eq!(none.scanner.pattern_counts(), (0, 0));
 
         let mut files = lexicons.clone();

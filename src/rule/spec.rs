@@ -70,6 +70,11 @@ pub struct ContextSpec {
     /// Default `exempt`.
     #[serde(default)]
     pub quoted: Option<S<Policy>>,
+    /// The match follows an attribution marker (lexicon `attribution`) in
+    /// its sentence: a claim reported as someone else's ("clinics claim to
+    /// reverse ageing", "touted as a hangover cure"). Default `exempt`.
+    #[serde(default)]
+    pub reported: Option<S<Policy>>,
     /// Lexicons of which the match itself must contain at least this many
     /// distinct terms (`{condition: 4}`: a list of four conditions).
     #[serde(default)]
@@ -96,6 +101,11 @@ pub struct WhenSpec {
     /// Triggering sentences needed (default 1).
     #[serde(default)]
     pub min: Option<S<usize>>,
+    /// Fire only in a document that makes a claim: a pattern rule's finding
+    /// of warning or error severity (a careful page that discusses a
+    /// treatment without claims needs no disclaimer).
+    #[serde(default)]
+    pub claims: Option<S<bool>>,
 }
 
 /// `require:` of a require rule: what must then be present.

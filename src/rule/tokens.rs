@@ -13,7 +13,7 @@
 //! | syntax | matches |
 //! |---|---|
 //! | `grow` | one word of the family of *grow*: any word with its Snowball stem (grows, growing), and the derivations `families.yaml` lists with it (grew, growth, regrowth) |
-//! | `"grew"` | that word exactly (any case); `"side effects"` is two words in a row |
+//! | `"grew"` | that word exactly (any case); `"side effects"` is two words in a row; `"100"` that number |
 //! | `@name` | a term of lexicon *name* (one or several words) |
 //! | `_` | any one word |
 //! | `#` | a number (`90`, `1.5`, `2,000`) |
