@@ -305,6 +305,7 @@ fn rule_loading_errors_point_into_the_yaml() {
         "unknown-placeholder",
         "malformed",
         "misplaced-field",
+        "bad-tokens",
     ] {
         let stderr = rule_error(fixture, &["--no-default-rules"]);
         assert!(
@@ -313,6 +314,22 @@ fn rule_loading_errors_point_into_the_yaml() {
         );
         insta::assert_snapshot!(format!("rule_error_{fixture}"), stderr);
     }
+    // Every mistake in a word families file, each located.
+    let stderr = rule_error("lexicon/families", &[]);
+    for (line, what) in [
+        (3, "a family lists at least two words"),
+        (5, "`growing` already belongs to the family of `grow`"),
+        (6, "`side effects` is not one word"),
+    ] {
+        assert!(
+            stderr.contains(what)
+                && stderr.contains(&format!(
+                    "tests/fixtures/bad-rules/lexicon/families.yaml:{line}:"
+                )),
+            "{what} at line {line}:\n{stderr}"
+        );
+    }
+    insta::assert_snapshot!("rule_error_families", stderr);
     // A duplicate of a built-in id.
     let stderr = rule_error("duplicate-id", &[]);
     assert!(stderr.contains("first defined at <builtin>/rules/cure/cure-claim.yaml:1:5"));
@@ -430,6 +447,22 @@ fn explain_prints_the_evidence() {
         .code(2)
         .stderr(predicate::str::contains(
             "did you mean: safety.not-addictive",
+        ));
+}
+
+#[test]
+fn explain_reads_token_patterns_in_words() {
+    claimlint()
+        .args(["explain", "mechanism.neuroplasticity"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Token patterns:"))
+        .stdout(predicate::str::contains("  - neurogenesis\n"))
+        .stdout(predicate::str::contains(
+            "a form of “grow” (grew, grown, growth, regrow, regrew, regrown, regrowth, regrowing)",
+        ))
+        .stdout(predicate::str::contains(
+            "a term from lexicon `neural-structure`",
         ));
 }
 

@@ -310,3 +310,128 @@ fn a_citation_covers_its_sentence_and_the_one_before() {
         "{spans:?}"
     );
 }
+
+/// An answer after a short qualifier ("Under medical supervision, no.") is
+/// read with its question, like a bare one.
+#[test]
+fn qualified_faq_answers_are_read_with_their_question() {
+    let rules = rules();
+    let found = fired(
+        &rules,
+        "## Is ketamine addictive?\n\nUnder medical supervision, no.\n",
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, t)| r == "safety.not-addictive" && t == "Under medical supervision, no."),
+        "{found:?}"
+    );
+}
+
+/// The classes of false flags seen on real pages, each with a sentence of
+/// the kind that raised it: none of these is a claim.
+#[test]
+fn careful_sentences_of_real_pages_pass() {
+    let rules = rules();
+    let sentence_level = |text: &str| -> Vec<(String, String)> {
+        fired(&rules, text)
+            .into_iter()
+            .filter(|(r, _)| {
+                !matches!(
+                    rules.rule(r).map(|rule| &rule.kind),
+                    Some(claimlint::rule::RuleKind::Require(_))
+                )
+            })
+            .collect()
+    };
+    for text in [
+        // approval wording that explains why something is not approved
+        "Ketamine is not FDA-approved for depression, because no company has run the trials an approval needs.\n",
+        // a denial narrowed to something true
+        "The TMS device had no adverse effects on memory in the trials.\n",
+        "TMS has no medication-related side effects such as weight gain.\n",
+        // history, not a safety claim
+        "Ketamine has been used for decades in surgery as an anaesthetic.\n",
+        // a tolerability figure, not an efficacy statistic
+        "Fewer than 5% of patients stopped ketamine treatment because of side effects.\n",
+        // how to use it, not a superlative
+        "Ketamine works best alongside therapy for depression.\n",
+        // a claim reported as someone else's
+        "NAD+ drip bars claim to reverse aging and boost energy.\n",
+        "IV therapy is touted as a hangover cure.\n",
+        // a qualified source
+        "Early studies show that ketamine can relieve depression within hours in some patients.\n",
+        "Esketamine was approved because two trials showed a benefit over placebo.\n",
+        // a claim whose evidence is said to be missing
+        "There are no large randomized trials showing that IV NAD+ improves health or slows ageing.\n",
+    ] {
+        let found = sentence_level(text);
+        assert!(found.is_empty(), "{text:?} flagged: {found:?}");
+    }
+}
+
+/// One claim, one finding: two rules of a category on the same words are
+/// reported once, the other named in a note.
+#[test]
+fn a_span_two_rules_flag_is_reported_once() {
+    let rules = rules();
+    let text = "Ketamine therapy is offering a beacon of hope for depression.\n";
+    let found: Vec<_> = claimlint::lint_text(&rules, "t.md", text)
+        .into_iter()
+        .filter(|d| &*d.category == "marketing")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(&*found[0].rule, "marketing.hype-terms");
+    assert!(
+        found[0]
+            .notes
+            .iter()
+            .any(|n| n == "also reported by marketing.ai-boilerplate"),
+        "{:?}",
+        found[0].notes
+    );
+}
+
+/// A pasted duplicate is reported once, with no finding repeated inside it;
+/// the findings of the first copy stay.
+#[test]
+fn findings_inside_a_pasted_duplicate_are_not_repeated() {
+    let rules = rules();
+    let paragraph = "Ketamine therapy is a miracle cure for depression, and it works for everyone who tries it at our clinic.";
+    let text = format!("# Ketamine\n\n{paragraph}\n\nWe screen every patient.\n\n{paragraph}\n");
+    let found = claimlint::lint_text(&rules, "t.md", &text);
+    let second = text.rfind(paragraph).unwrap();
+    let duplicate = found
+        .iter()
+        .find(|d| &*d.rule == "integrity.duplicate-paragraph")
+        .expect("the duplicate is reported");
+    assert!(duplicate.span.start >= second, "{duplicate:?}");
+    let claims = |range: std::ops::Range<usize>| {
+        found
+            .iter()
+            .filter(|d| &*d.category == "cure" && range.contains(&d.span.start))
+            .count()
+    };
+    assert!(claims(0..second) >= 1, "{found:?}");
+    assert_eq!(claims(second..text.len()), 0, "{found:?}");
+}
+
+/// A page that discusses a treatment and makes no claim needs no
+/// disclaimer; one that makes a claim gets one finding, not one per
+/// mention.
+#[test]
+fn missing_disclaimer_only_where_the_page_makes_claims() {
+    let rules = rules();
+    let careful = "# Ketamine for depression\n\nKetamine is used for treatment-resistant depression. It can raise blood pressure and cause dissociation.\n";
+    assert!(!has(&rules, careful, "disclaimer.medical-advice-missing"));
+    let selling = "# Ketamine for depression\n\nKetamine is a miracle cure for depression. Ketamine also cures anxiety.\n";
+    let found = fired(&rules, selling);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(r, _)| r == "disclaimer.medical-advice-missing")
+            .count(),
+        1,
+        "{found:?}"
+    );
+}
