@@ -43,9 +43,10 @@ pub enum Owner {
     /// A second required literal of anchored regex `n`: its anchored runs
     /// happen only on segments where one of these occurs too.
     Also(usize),
-    /// A gate literal of token pattern `n` of a rule: the pattern is tried
-    /// on segments where one occurs (found anywhere, inside words too).
-    TokenGate(RuleIdx, usize),
+    /// A literal of required item `k` of token pattern `n` of a rule (item
+    /// 0 is its gate): the pattern is tried in sentences where each of its
+    /// items has one (found anywhere, inside words too).
+    TokenGate(RuleIdx, u16, u16),
     /// A word every opening of a myth frame holds (see
     /// `engine::MYTH_CUE_WORDS`), found anywhere, inside
     /// words too.
@@ -57,11 +58,11 @@ impl Owner {
         match self {
             Owner::Trigger(r) => map.get(r).copied().flatten().map(Owner::Trigger),
             Owner::Swap(r, n) => map.get(r).copied().flatten().map(|r| Owner::Swap(r, n)),
-            Owner::TokenGate(r, n) => map
+            Owner::TokenGate(r, n, k) => map
                 .get(r)
                 .copied()
                 .flatten()
-                .map(|r| Owner::TokenGate(r, n)),
+                .map(|r| Owner::TokenGate(r, n, k)),
             other => Some(other),
         }
     }
@@ -437,7 +438,7 @@ fn anchorable(literal: &str, case_insensitive: bool) -> bool {
 /// characters, or it holds a character prose seldom uses (brackets, `%`,
 /// `#`, a digit next to punctuation, non-ASCII). Under case insensitivity a
 /// non-ASCII letter is refused (the automaton folds ASCII only).
-fn rare(literal: &str, case_insensitive: bool) -> bool {
+pub(crate) fn rare(literal: &str, case_insensitive: bool) -> bool {
     let t = literal.trim();
     if t.is_empty() || (case_insensitive && t.chars().any(|c| !c.is_ascii() && c.is_alphabetic())) {
         return false;

@@ -129,7 +129,7 @@ impl<'a> Analysis<'a> {
         // Cancelling hits are rare: (lexicon, range) pairs.
         let mut unless: Vec<(usize, Range<usize>)> = Vec::new();
         let mut last = vec![None; nlex];
-        let mut candidates = Vec::new();
+        let mut scratch = tokens::Scratch::default();
         for (i, seg) in doc.segments.iter().enumerate().skip(from) {
             let start = self.hits.len();
             rules.scanner.scan_into(&seg.text, &mut self.hits);
@@ -162,7 +162,7 @@ impl<'a> Analysis<'a> {
                 next[l] += 1;
             });
             if rules.has_tokens {
-                self.match_tokens(i, &seg.text, &seg.sentences, start, &mut candidates);
+                self.match_tokens(i, &seg.text, &seg.sentences, start, &mut scratch);
             }
             self.first_sentence.push(self.sentences.len());
             self.sentences
@@ -182,42 +182,128 @@ impl<'a> Analysis<'a> {
         text: &str,
         sentences: &[Range<usize>],
         start: usize,
-        candidates: &mut Vec<(usize, usize)>,
+        scratch: &mut tokens::Scratch,
     ) {
+        let tokens::Scratch {
+            gates,
+            runs,
+            at_offsets,
+            spans,
+            toks,
+            needed,
+            found,
+            ranges,
+            starts,
+        } = scratch;
         let rules = self.rules;
         let lex = SegLex {
             analysis: self,
             seg,
         };
-        tokens::candidates(rules, &self.hits[start..], &lex, candidates);
-        if candidates.is_empty() {
+        tokens::gates(rules, &self.hits[start..], &lex, gates);
+        if gates.is_empty() {
             return;
         }
-        let toks = tokens::tokenize(text, &rules.families);
-        let mut found = Vec::new();
-        let mut ranges = Vec::new();
-        for &(r, n) in candidates.iter() {
-            let RuleKind::Pattern(pattern) = &rules.rules[r].kind else {
+        let sentence_of = |at: usize| {
+            sentences
+                .partition_point(|s| s.start <= at)
+                .saturating_sub(1)
+        };
+        // Per (pattern, sentence): the gate offsets, kept only where every
+        // required item of the pattern occurs in the sentence.
+        runs.clear();
+        at_offsets.clear();
+        for group in gates.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (r, n, _, _) = group[0];
+            let RuleKind::Pattern(p) = &rules.rules[r].kind else {
                 continue;
             };
-            let Some(pattern) = pattern.tokens.get(n) else {
+            let Some(pattern) = p.tokens.get(usize::from(n)) else {
                 continue;
             };
-            for sentence in sentences {
-                let first = toks.partition_point(|t| t.range.start < sentence.start);
-                let end = toks.partition_point(|t| t.range.start < sentence.end);
-                ranges.clear();
-                tokens::find(pattern, &toks, first..end, &lex, &mut ranges);
-                found.extend(ranges.drain(..).map(|range| Hit {
-                    owner: Owner::Trigger(r),
-                    range,
-                }));
+            for same in group.chunk_by(|a, b| sentence_of(a.2) == sentence_of(b.2)) {
+                if !same.iter().any(|g| g.3 == 0) {
+                    continue;
+                }
+                let k = sentence_of(same[0].2);
+                let Some(range) = sentences.get(k) else {
+                    continue;
+                };
+                // Every other required item occurs in the sentence: as a
+                // literal the scanner found, or as a lexicon term.
+                let complete = pattern.also.iter().enumerate().all(|(i, atoms)| {
+                    let item = u16::try_from(i + 1).unwrap_or(u16::MAX);
+                    same.iter().any(|g| g.3 == item) || tokens::has_lexicon_item(atoms, range, &lex)
+                });
+                if complete {
+                    let from = at_offsets.len();
+                    at_offsets.extend(same.iter().filter(|g| g.3 == 0).map(|g| g.2));
+                    runs.push((r, n, k, from..at_offsets.len()));
+                }
             }
+        }
+        if runs.is_empty() {
+            return;
+        }
+        // Only those sentences are read word by word: each is tokenized
+        // once, into `toks`, at `spans[sentence]`.
+        spans.clear();
+        spans.resize(sentences.len(), None);
+        toks.clear();
+        needed.clear();
+        needed.extend(runs.iter().map(|run| run.2));
+        needed.sort_unstable();
+        needed.dedup();
+        for &k in needed.iter() {
+            let Some(sentence) = sentences.get(k) else {
+                continue;
+            };
+            let from = toks.len();
+            tokens::tokenize_into(text, sentence.clone(), toks);
+            spans[k] = Some(from..toks.len());
+        }
+        found.clear();
+        for (r, n, k, at) in runs.iter() {
+            let RuleKind::Pattern(p) = &rules.rules[*r].kind else {
+                continue;
+            };
+            let Some(pattern) = p.tokens.get(usize::from(*n)) else {
+                continue;
+            };
+            let Some(span) = spans.get(*k).cloned().flatten() else {
+                continue;
+            };
+            let sentence = &toks[span.clone()];
+            starts.clear();
+            for &at in &at_offsets[at.clone()] {
+                // The token holding the gate (it may sit inside a word); a
+                // match that holds it starts at most `max_len - 1` before.
+                let gi = span.start + sentence.partition_point(|t| t.range.end <= at);
+                let earliest = gi.saturating_sub(pattern.max_len - 1).max(span.start);
+                starts.extend(earliest..=gi.min(span.end.saturating_sub(1)));
+            }
+            starts.sort_unstable();
+            starts.dedup();
+            ranges.clear();
+            tokens::find_at(
+                pattern,
+                text,
+                toks,
+                &rules.families,
+                span.end,
+                starts,
+                &lex,
+                ranges,
+            );
+            found.extend(ranges.drain(..).map(|range| Hit {
+                owner: Owner::Trigger(*r),
+                range,
+            }));
         }
         if found.is_empty() {
             return;
         }
-        self.hits.extend(found);
+        self.hits.append(found);
         self.hits[start..].sort_unstable_by(|a, b| {
             (a.range.start, std::cmp::Reverse(a.range.end), a.owner).cmp(&(
                 b.range.start,

@@ -6,11 +6,14 @@
 //! as a set of positions stepped through the pattern (no backtracking: a
 //! pattern's counts are bounded, and so is the work).
 
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::document::sentence::words;
-use crate::rule::tokens::{Families, FamilyId, GateAtom, Node, TokenPattern, stem};
-use crate::rule::{LexIdx, RuleIdx, RuleKind, RuleSet};
+use crate::rule::tokens::{Families, FamilyId, Node, TokenPattern, word_key};
+use crate::rule::{LexIdx, RuleIdx, RuleSet};
 use crate::scan::{Hit, Owner};
 
 /// One token of a segment.
@@ -18,37 +21,98 @@ use crate::scan::{Hit, Owner};
 pub(crate) struct Token {
     pub range: Range<usize>,
     pub kind: Kind,
+    /// [`word_key`] of a word or number (`None` when not ASCII).
+    key: Option<u32>,
+    /// The word's stem and family, worked out the first time a word item
+    /// whose prefix it shares asks.
+    stem: OnceCell<(Rc<str>, Option<FamilyId>)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Stems of the words seen on this thread, by the word in lower case: a
+/// word is stemmed once, however often it occurs.
+struct StemCache {
+    stems: HashMap<Box<str>, Rc<str>>,
+    lowered: String,
+}
+
+/// Words kept in a thread's [`StemCache`] before it starts again.
+const MAX_CACHED_STEMS: usize = 1 << 16;
+
+thread_local! {
+    static STEMS: RefCell<StemCache> = RefCell::new(StemCache {
+        stems: HashMap::default(),
+        lowered: String::new(),
+    });
+}
+
+/// The stem of `word` (any case), from this thread's cache.
+fn cached_stem(word: &str) -> Rc<str> {
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let StemCache { stems, lowered } = &mut *cache;
+        lowered.clear();
+        lowered.extend(word.chars().flat_map(char::to_lowercase));
+        if let Some(stem) = stems.get(lowered.as_str()) {
+            return stem.clone();
+        }
+        if stems.len() >= MAX_CACHED_STEMS {
+            stems.clear();
+        }
+        let stem: Rc<str> = Rc::from(crate::rule::tokens::stem(lowered));
+        stems.insert(Box::from(lowered.as_str()), stem.clone());
+        stem
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Kind {
-    Word {
-        lower: String,
-        stem: String,
-        family: Option<FamilyId>,
-    },
-    /// Digits, as written.
-    Number(String),
+    Word,
+    /// Digits.
+    Number,
     Punct(char),
 }
 
 /// The tokens of `text`: words (split at hyphens, as patterns are), numbers
 /// and every other mark that is not a space.
-pub(crate) fn tokenize(text: &str, families: &Families) -> Vec<Token> {
+#[cfg(test)]
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    tokenize_into(text, 0..text.len(), &mut out);
+    out
+}
+
+/// Appends the tokens of `text[range]` to `out`, with offsets into `text`.
+pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    if text[range.clone()].is_ascii() {
+        tokenize_ascii(text, range, out);
+    } else {
+        tokenize_chars(text, range, out);
+    }
+}
+
+/// [`tokenize_into`] for any text, by characters.
+fn tokenize_chars(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let base = range.start;
+    let text = &text[range];
     let mut last = 0;
+    let token = |range: Range<usize>, kind: Kind| Token {
+        key: match kind {
+            Kind::Word | Kind::Number => word_key(&text[range.clone()]),
+            Kind::Punct(_) => None,
+        },
+        range: base + range.start..base + range.end,
+        kind,
+        stem: OnceCell::new(),
+    };
     let punct = |from: usize, to: usize, out: &mut Vec<Token>| {
         for (i, c) in text[from..to].char_indices() {
             if !c.is_whitespace() {
-                out.push(Token {
-                    range: from + i..from + i + c.len_utf8(),
-                    kind: Kind::Punct(c),
-                });
+                out.push(token(from + i..from + i + c.len_utf8(), Kind::Punct(c)));
             }
         }
     };
     for word in words(text) {
-        punct(last, word.start, &mut out);
+        punct(last, word.start, out);
         last = word.end;
         let mut start = word.start;
         for part in text[word.clone()].split('-') {
@@ -58,22 +122,139 @@ pub(crate) fn tokenize(text: &str, families: &Families) -> Vec<Token> {
                 continue;
             }
             let kind = if part.bytes().all(|b| b.is_ascii_digit()) {
-                Kind::Number(part.to_string())
+                Kind::Number
             } else {
-                let lower = part.to_lowercase();
-                let stem = stem(&lower);
-                let family = families.of_stem(&stem);
-                Kind::Word {
-                    lower,
-                    stem,
-                    family,
-                }
+                Kind::Word
             };
-            out.push(Token { range, kind });
+            out.push(token(range, kind));
         }
     }
-    punct(last, text.len(), &mut out);
-    out
+    punct(last, text.len(), out);
+}
+
+/// Whether a term of one of the lexicons among `atoms` starts inside
+/// `range` (literals are the scanner's: see [`gates`]).
+pub(crate) fn has_lexicon_item<L: LexiconHits + ?Sized>(
+    atoms: &[crate::rule::tokens::GateAtom],
+    range: &Range<usize>,
+    lex: &L,
+) -> bool {
+    atoms.iter().any(|atom| match atom {
+        crate::rule::tokens::GateAtom::Lexicon(l) => {
+            let hits = lex.hits(*l);
+            let i = hits.partition_point(|h| h.start < range.start);
+            hits.get(i).is_some_and(|h| h.start < range.end)
+        }
+        crate::rule::tokens::GateAtom::Literal(_) => false,
+    })
+}
+
+/// [`tokenize_into`] for ASCII text, in one pass over its bytes: the same
+/// tokens (an apostrophe between letters stays inside a word, a hyphen
+/// between them splits it without a token of its own).
+fn tokenize_ascii(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let end = range.end;
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = range.start;
+    while i < end {
+        let b = bytes[i];
+        if is_word(b) {
+            let start = i;
+            let mut digits = true;
+            while i < end {
+                let c = bytes[i];
+                if is_word(c) {
+                    digits &= c.is_ascii_digit();
+                    i += 1;
+                } else if c == b'\'' && i + 1 < end && is_word(bytes[i + 1]) && i > start {
+                    digits = false;
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let word = &text[start..i];
+            out.push(Token {
+                key: word_key(word),
+                range: start..i,
+                kind: if digits { Kind::Number } else { Kind::Word },
+                stem: OnceCell::new(),
+            });
+            // A hyphen between two words joins nothing: skip it.
+            if i + 1 < end && bytes[i] == b'-' && is_word(bytes[i + 1]) {
+                i += 1;
+            }
+        } else if b.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            out.push(Token {
+                key: None,
+                range: i..i + 1,
+                kind: Kind::Punct(char::from(b)),
+                stem: OnceCell::new(),
+            });
+            i += 1;
+        }
+    }
+}
+
+/// Whether the token at `p` can begin a match of `pattern`, by its first
+/// letters or a lexicon term starting there: the full test of the first
+/// items follows only when it can.
+fn may_begin<L: LexiconHits + ?Sized>(pattern: &TokenPattern, token: &Token, lex: &L) -> bool {
+    let f = &pattern.first_filter;
+    if f.any {
+        return true;
+    }
+    let by_key = match token.key {
+        Some(key) => f.keys.iter().any(|&(k, mask)| key & mask == k),
+        // A word that is not ASCII: its first letters cannot rule it out.
+        None => !matches!(token.kind, Kind::Punct(_)),
+    };
+    by_key
+        || f.lexicons.iter().any(|&l| {
+            let hits = lex.hits(l);
+            let i = hits.partition_point(|h| h.start < token.range.start);
+            hits.get(i).is_some_and(|h| h.start == token.range.start)
+        })
+}
+
+/// Whether `word` starts with `prefix` (lower case), ignoring case.
+fn starts_with_lower(word: &str, prefix: &str) -> bool {
+    if word.is_ascii() {
+        word.len() >= prefix.len()
+            && word.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    } else {
+        word.to_lowercase().starts_with(prefix)
+    }
+}
+
+/// Whether `word` is `lower` (lower case), ignoring case.
+fn equals_lower(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.eq_ignore_ascii_case(lower)
+    } else {
+        word.to_lowercase() == lower
+    }
+}
+
+/// Buffers the token pass reuses from one segment to the next.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// See [`gates`].
+    pub gates: Vec<(RuleIdx, u16, usize, u16)>,
+    /// (rule, pattern, sentence, its gate offsets in `at_offsets`): the
+    /// sentences where every required item of a pattern occurs.
+    pub runs: Vec<(RuleIdx, u16, usize, Range<usize>)>,
+    pub at_offsets: Vec<usize>,
+    /// Per sentence, its tokens in `toks` once tokenized.
+    pub spans: Vec<Option<Range<usize>>>,
+    pub toks: Vec<Token>,
+    pub needed: Vec<usize>,
+    pub found: Vec<Hit>,
+    pub ranges: Vec<Range<usize>>,
+    pub starts: Vec<usize>,
 }
 
 /// The lexicon hits of the segment a pattern is matched in.
@@ -83,34 +264,55 @@ pub(crate) trait LexiconHits {
 }
 
 struct Matcher<'a, L: LexiconHits + ?Sized> {
+    text: &'a str,
     tokens: &'a [Token],
+    families: &'a Families,
     /// Tokens past this index are outside the sentence.
     end: usize,
     lex: &'a L,
 }
 
 impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
-    /// Whether the word token at `p` is matched by a one-word node.
-    fn word_matches(&self, node: &Node, p: usize) -> bool {
-        if let (Node::Exact(w), Kind::Number(digits)) = (node, &self.tokens[p].kind) {
-            return w == digits;
-        }
-        let Kind::Word {
-            lower,
-            stem: token_stem,
-            family: token_family,
-        } = &self.tokens[p].kind
-        else {
+    fn word(&self, p: usize) -> &str {
+        &self.text[self.tokens[p].range.clone()]
+    }
+
+    /// Whether the token at `p` is matched by a one-token node.
+    fn leaf_matches(&self, node: &Node, p: usize) -> bool {
+        if p >= self.end {
             return false;
-        };
-        match node {
-            Node::Word { stem, family, .. } => match family {
-                Some(f) => *token_family == Some(*f),
-                None => token_stem == stem,
-            },
-            Node::Exact(w) => lower == w,
-            Node::Lexicon(l, _) => {
-                let range = &self.tokens[p].range;
+        }
+        let token = &self.tokens[p];
+        match (node, token.kind) {
+            (
+                Node::Word {
+                    stem,
+                    family,
+                    prefixes,
+                    ..
+                },
+                Kind::Word,
+            ) => {
+                let word = self.word(p);
+                if !prefixes
+                    .iter()
+                    .any(|prefix| starts_with_lower(word, prefix))
+                {
+                    return false;
+                }
+                let (token_stem, token_family) = token.stem.get_or_init(|| {
+                    let s = cached_stem(word);
+                    let f = self.families.of_stem(&s);
+                    (s, f)
+                });
+                match family {
+                    Some(f) => *token_family == Some(*f),
+                    None => **token_stem == **stem,
+                }
+            }
+            (Node::Exact(w), Kind::Word | Kind::Number) => equals_lower(self.word(p), w),
+            (Node::Lexicon(l, _), Kind::Word | Kind::Number) => {
+                let range = &token.range;
                 let hits = self.lex.hits(*l);
                 let first = hits.partition_point(|h| h.end <= range.start);
                 hits[first..]
@@ -118,6 +320,9 @@ impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
                     .take_while(|h| h.start < range.end)
                     .any(|h| h.start <= range.start && range.end <= h.end)
             }
+            (Node::Any, Kind::Word) | (Node::Number, Kind::Number) => true,
+            (Node::Punct(c), Kind::Punct(t)) => *c == t,
+            (Node::Not(inner), Kind::Word) => !self.leaf_matches(inner, p),
             _ => false,
         }
     }
@@ -127,37 +332,6 @@ impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
     fn step(&self, node: &Node, from: &[usize], out: &mut Vec<usize>) {
         let start_len = out.len();
         match node {
-            Node::Word { .. } | Node::Exact(_) => {
-                out.extend(
-                    from.iter()
-                        .filter(|&&p| p < self.end && self.word_matches(node, p))
-                        .map(|p| p + 1),
-                );
-            }
-            Node::Any => out.extend(
-                from.iter()
-                    .filter(|&&p| p < self.end && matches!(self.tokens[p].kind, Kind::Word { .. }))
-                    .map(|p| p + 1),
-            ),
-            Node::Number => out.extend(
-                from.iter()
-                    .filter(|&&p| p < self.end && matches!(self.tokens[p].kind, Kind::Number(_)))
-                    .map(|p| p + 1),
-            ),
-            Node::Punct(c) => out.extend(
-                from.iter()
-                    .filter(|&&p| p < self.end && self.tokens[p].kind == Kind::Punct(*c))
-                    .map(|p| p + 1),
-            ),
-            Node::Not(inner) => out.extend(
-                from.iter()
-                    .filter(|&&p| {
-                        p < self.end
-                            && matches!(self.tokens[p].kind, Kind::Word { .. })
-                            && !self.word_matches(inner, p)
-                    })
-                    .map(|p| p + 1),
-            ),
             Node::Lexicon(l, _) => {
                 let hits = self.lex.hits(*l);
                 for &p in from {
@@ -212,6 +386,11 @@ impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
                     std::mem::swap(&mut cur, &mut next);
                 }
             }
+            leaf => out.extend(
+                from.iter()
+                    .filter(|&&p| self.leaf_matches(leaf, p))
+                    .map(|p| p + 1),
+            ),
         }
         let added = &mut out[start_len..];
         added.sort_unstable();
@@ -226,61 +405,101 @@ impl<L: LexiconHits + ?Sized> Matcher<'_, L> {
     }
 }
 
-/// Appends the byte ranges where `pattern` matches in the tokens
-/// `sentence` (a range of token indices): leftmost-longest, not
-/// overlapping.
+/// Appends the byte ranges where `pattern` matches in the tokens of `text`
+/// within `sentence` (a range of token indices): leftmost-longest, not
+/// overlapping. A match is tried only at a token one of the pattern's first
+/// items matches.
+#[cfg(test)]
 pub(crate) fn find<L: LexiconHits + ?Sized>(
     pattern: &TokenPattern,
+    text: &str,
     tokens: &[Token],
+    families: &Families,
     sentence: Range<usize>,
     lex: &L,
     out: &mut Vec<Range<usize>>,
 ) {
-    let matcher = Matcher {
+    let starts: Vec<usize> = sentence.clone().collect();
+    find_at(
+        pattern,
+        text,
         tokens,
-        end: sentence.end,
+        families,
+        sentence.end,
+        &starts,
+        lex,
+        out,
+    );
+}
+
+/// [`find`], trying only the token indices `starts` (sorted, inside one
+/// sentence that ends at token index `end`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn find_at<L: LexiconHits + ?Sized>(
+    pattern: &TokenPattern,
+    text: &str,
+    tokens: &[Token],
+    families: &Families,
+    end: usize,
+    starts: &[usize],
+    lex: &L,
+    out: &mut Vec<Range<usize>>,
+) {
+    let matcher = Matcher {
+        text,
+        tokens,
+        families,
+        end,
         lex,
     };
     let mut ends = Vec::new();
-    let mut p = sentence.start;
-    while p < sentence.end {
+    // Where the last match ended: later starts before it are inside it.
+    let mut after = 0;
+    for &p in starts {
+        if p < after || p >= end || !may_begin(pattern, &tokens[p], lex) {
+            continue;
+        }
+        if !pattern.first.iter().any(|n| match n {
+            // A lexicon term may span words: it starts at this token.
+            Node::Lexicon(l, _) => {
+                let at = tokens[p].range.start;
+                let hits = lex.hits(*l);
+                let i = hits.partition_point(|h| h.start < at);
+                hits.get(i).is_some_and(|h| h.start == at)
+            }
+            leaf => matcher.leaf_matches(leaf, p),
+        }) {
+            continue;
+        }
         ends.clear();
         matcher.step(&pattern.root, &[p], &mut ends);
-        match ends.last() {
-            Some(&end) if end > p => {
-                out.push(tokens[p].range.start..tokens[end - 1].range.end);
-                p = end;
-            }
-            _ => p += 1,
+        if let Some(&last) = ends.last()
+            && last > p
+        {
+            out.push(tokens[p].range.start..tokens[last - 1].range.end);
+            after = last;
         }
     }
 }
 
-/// Token patterns that a segment's hits make candidates: those whose gate
-/// literal the scanner found, and those gated on a lexicon with a hit.
-pub(crate) fn candidates<L: LexiconHits + ?Sized>(
+/// Where the required items of a segment's token patterns occur: `(rule,
+/// pattern, byte offset, item)` for each literal the scanner found and each
+/// hit of a lexicon that is a pattern's gate (item 0), sorted. Lexicons of
+/// the other items are asked sentence by sentence (see [`has_lexicon_item`]).
+pub(crate) fn gates<L: LexiconHits + ?Sized>(
     rules: &RuleSet,
     seg_hits: &[Hit],
     lex: &L,
-    out: &mut Vec<(RuleIdx, usize)>,
+    out: &mut Vec<(RuleIdx, u16, usize, u16)>,
 ) {
     out.clear();
     out.extend(seg_hits.iter().filter_map(|h| match h.owner {
-        Owner::TokenGate(r, n) => Some((r, n)),
+        Owner::TokenGate(r, n, k) => Some((r, n, h.range.start, k)),
         _ => None,
     }));
-    for (r, rule) in rules.rules.iter().enumerate() {
-        let RuleKind::Pattern(p) = &rule.kind else {
-            continue;
-        };
-        for (n, pattern) in p.tokens.iter().enumerate() {
-            let gated_by_lexicon = pattern.gate.iter().any(|atom| match atom {
-                GateAtom::Lexicon(l) => !lex.hits(*l).is_empty(),
-                GateAtom::Literal(_) => false,
-            });
-            if gated_by_lexicon {
-                out.push((r, n));
-            }
+    for &(r, n, k, l) in &rules.lexicon_gated {
+        if k == 0 {
+            out.extend(lex.hits(l).iter().map(|h| (r, n, h.start, k)));
         }
     }
     out.sort_unstable();
@@ -324,6 +543,8 @@ mod tests {
             &Names {
                 families: &f,
                 lexicon: &lexicon,
+                rare: &|_: &str| true,
+                term_tokens: &|_| 2,
             },
         )
         .unwrap();
@@ -338,21 +559,21 @@ mod tests {
         }
         hits.sort_by_key(|h| h.start);
         let lex = Lex(vec![hits]);
-        let tokens = tokenize(text, &f);
+        let tokens = tokenize(text);
         let mut out = Vec::new();
-        find(&pattern, &tokens, 0..tokens.len(), &lex, &mut out);
+        find(&pattern, text, &tokens, &f, 0..tokens.len(), &lex, &mut out);
         out.into_iter().map(|r| text[r].to_string()).collect()
     }
 
     #[test]
     fn tokens_split_hyphens_and_keep_marks() {
-        let f = families();
-        let t = tokenize("Well-tolerated: 90% (n=12).", &f);
+        let text = "Well-tolerated: 90% (n=12).";
+        let t = tokenize(text);
         let kinds: Vec<String> = t
             .iter()
-            .map(|t| match &t.kind {
-                Kind::Word { lower, .. } => lower.clone(),
-                Kind::Number(_) => "#".into(),
+            .map(|t| match t.kind {
+                Kind::Word => text[t.range.clone()].to_lowercase(),
+                Kind::Number => "#".into(),
                 Kind::Punct(c) => c.to_string(),
             })
             .collect();
@@ -373,6 +594,31 @@ mod tests {
             ]
         );
         assert_eq!(&"Well-tolerated"[t[1].range.clone()], "tolerated");
+    }
+
+    /// The byte loop for ASCII text finds the tokens the general reader
+    /// finds.
+    #[test]
+    fn both_tokenizers_agree_on_ascii() {
+        for text in [
+            "Well-tolerated: 90% (n=12).",
+            "It's 'safe' - and non-addictive; don't worry -- really-",
+            "a-b-c 1.5 2,000 x_y 'quoted' end'",
+            "  - No headaches\n- No side-effects!",
+        ] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            tokenize_ascii(text, 0..text.len(), &mut a);
+            tokenize_chars(text, 0..text.len(), &mut b);
+            let view = |t: &[Token]| -> Vec<(Range<usize>, Kind, Option<u32>)> {
+                t.iter().map(|t| (t.range.clone(), t.kind, t.key)).collect()
+            };
+            assert_eq!(view(&a), view(&b), "{text:?}");
+            let inner = 4..text.len() - 2;
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            tokenize_ascii(text, inner.clone(), &mut a);
+            tokenize_chars(text, inner, &mut b);
+            assert_eq!(view(&a), view(&b), "{text:?} in part");
+        }
     }
 
     #[test]
@@ -452,15 +698,18 @@ mod tests {
             &Names {
                 families: &f,
                 lexicon: &lexicon,
+                rare: &|_: &str| true,
+                term_tokens: &|_| 2,
             },
         )
         .unwrap();
-        let tokens = tokenize("It is safe and effective", &f);
+        let text = "It is safe and effective";
+        let tokens = tokenize(text);
         let lex = Lex(vec![]);
         let mut out = Vec::new();
-        find(&pattern, &tokens, 0..4, &lex, &mut out);
+        find(&pattern, text, &tokens, &f, 0..4, &lex, &mut out);
         assert!(out.is_empty(), "{out:?}");
-        find(&pattern, &tokens, 0..tokens.len(), &lex, &mut out);
+        find(&pattern, text, &tokens, &f, 0..tokens.len(), &lex, &mut out);
         assert_eq!(out, vec![6..24]);
     }
 }

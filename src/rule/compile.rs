@@ -496,6 +496,27 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
             .map(|(i, l)| (l.name.as_str(), i))
             .collect(),
         used: vec![std::cell::Cell::new(false); lexicons.len()],
+        term_tokens: {
+            let own = |l: &super::Lexicon| {
+                if l.raw.regexes.is_empty() {
+                    l.raw
+                        .phrases
+                        .iter()
+                        .map(|p| p.split([' ', '-']).filter(|w| !w.is_empty()).count())
+                        .max()
+                        .unwrap_or(1)
+                } else {
+                    tokens::MAX_TERM_TOKENS
+                }
+            };
+            let mut most = vec![1; lexicons.len()];
+            for lexicon in &lexicons {
+                for &l in &lexicon.reports_to {
+                    most[l] = most[l].max(own(lexicon));
+                }
+            }
+            most
+        },
     };
     let named = |name: &str| lex_index.index.get(name).copied();
     let special = Special {
@@ -587,18 +608,21 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
     if !rules.is_empty() {
         builder.add_myth_cues();
     }
-    let has_tokens = rules
-        .iter()
-        .any(|r| matches!(&r.kind, RuleKind::Pattern(p) if !p.tokens.is_empty()));
     match builder.build() {
-        Ok(scanner) => Ok(RuleSet {
-            rules,
-            lexicons,
-            scanner,
-            has_tokens,
-            special,
-            facts,
-            families,
+        Ok(scanner) => Ok({
+            let mut set = RuleSet {
+                rules,
+                lexicons,
+                scanner,
+                has_tokens: false,
+                lexicon_gated: Vec::new(),
+                by_id: rustc_hash::FxHashMap::default(),
+                special,
+                facts,
+                families,
+            };
+            set.index();
+            set
         }),
         Err(message) => {
             // Find the regexes that do not fit, to point at them.
@@ -901,6 +925,9 @@ pub fn distance(a: &str, b: &str) -> usize {
 struct LexRefs<'a> {
     index: HashMap<&'a str, usize>,
     used: Vec<std::cell::Cell<bool>>,
+    /// Per lexicon, the most words one of its terms (its own or an
+    /// included lexicon's) spans; a lexicon with a regex counts as many.
+    term_tokens: Vec<usize>,
 }
 
 fn lexicon_ref(ctx: &mut Ctx<'_>, name: &S<String>, lex_index: &LexRefs<'_>) -> Option<usize> {
@@ -955,17 +982,28 @@ fn compile_tokens(
             Err(format!("unknown lexicon `{name}`{hint}"))
         }
     };
+    let rare = |literal: &str| crate::scan::rare(literal, true);
+    let term_tokens = |l: usize| lex_index.term_tokens.get(l).copied().unwrap_or(1);
     let names = tokens::Names {
         families,
         lexicon: &lexicon,
+        rare: &rare,
+        term_tokens: &term_tokens,
     };
     let mut out = Vec::new();
     for source in sources {
         match tokens::compile(&source.value, &names) {
             Ok(pattern) => {
-                for atom in &pattern.gate {
-                    if let GateAtom::Literal(literal) = atom {
-                        builder.add_token_gate(Owner::TokenGate(index, out.len()), literal);
+                let n = u16::try_from(out.len()).unwrap_or(u16::MAX);
+                for (k, atoms) in std::iter::once(&pattern.gate)
+                    .chain(&pattern.also)
+                    .enumerate()
+                {
+                    let k = u16::try_from(k).unwrap_or(u16::MAX);
+                    for atom in atoms {
+                        if let GateAtom::Literal(literal) = atom {
+                            builder.add_token_gate(Owner::TokenGate(index, n, k), literal);
+                        }
                     }
                 }
                 out.push(pattern);

@@ -421,15 +421,48 @@ pub struct RuleSet {
     pub families: tokens::Families,
     /// Whether any rule has token patterns.
     pub has_tokens: bool,
+    /// Required items of token patterns that are lexicons: (rule, pattern,
+    /// item, lexicon), item 0 being the pattern's gate.
+    pub lexicon_gated: Vec<(RuleIdx, u16, u16, LexIdx)>,
+    /// Rule id → index in `rules` (findings are looked up by id).
+    pub by_id: rustc_hash::FxHashMap<Arc<str>, RuleIdx>,
 }
 
 impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| &*r.id == id)
+        self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
     pub fn lexicon(&self, name: &str) -> Option<LexIdx> {
         self.lexicons.iter().position(|l| l.name == name)
+    }
+
+    /// Works out [`RuleSet::has_tokens`], [`RuleSet::lexicon_gated`] and
+    /// [`RuleSet::by_id`] from the rules.
+    pub(crate) fn index(&mut self) {
+        self.by_id = (self.rules.iter().enumerate())
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        self.lexicon_gated.clear();
+        self.has_tokens = false;
+        for (r, rule) in self.rules.iter().enumerate() {
+            let RuleKind::Pattern(p) = &rule.kind else {
+                continue;
+            };
+            self.has_tokens |= !p.tokens.is_empty();
+            for (n, pattern) in p.tokens.iter().enumerate() {
+                let n = u16::try_from(n).unwrap_or(u16::MAX);
+                let items = std::iter::once(&pattern.gate).chain(&pattern.also);
+                for (k, atoms) in items.enumerate() {
+                    let k = u16::try_from(k).unwrap_or(u16::MAX);
+                    for atom in atoms {
+                        if let tokens::GateAtom::Lexicon(l) = atom {
+                            self.lexicon_gated.push((r, n, k, *l));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Keeps only the rules for which `keep` is true (lexicons stay).
@@ -450,6 +483,7 @@ impl RuleSet {
             k
         });
         self.scanner.remap_rules(&remap);
+        self.index();
     }
 }
 

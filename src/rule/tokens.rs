@@ -28,7 +28,7 @@
 //! segments where it occurs are read word by word. A pattern may not start
 //! with `_` or `!x` (it would be tried at nearly every word).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -113,6 +113,9 @@ pub enum Node {
         written: String,
         stem: String,
         family: Option<FamilyId>,
+        /// The gate literals of the word and its family: a word that starts
+        /// with none of them is not stemmed to be compared.
+        prefixes: Vec<String>,
     },
     /// This word exactly (lower case).
     Exact(String),
@@ -148,7 +151,87 @@ pub struct TokenPattern {
     pub root: Node,
     /// The pattern is tried on a segment only where one of these occurs.
     pub gate: Vec<GateAtom>,
+    /// The pattern's other required items that are not common words, each
+    /// as what the scanner looks for: a sentence is read only if one of each
+    /// also occurs in it.
+    pub also: Vec<Vec<GateAtom>>,
+    /// The one-word items a match can begin with: a match is tried only at
+    /// a word one of them matches.
+    pub first: Vec<Node>,
+    /// A quick test of [`TokenPattern::first`], read before it.
+    pub first_filter: FirstFilter,
+    /// The most tokens a match can span (a lexicon term counted as
+    /// [`MAX_TERM_TOKENS`]): a match holds its gate, so it starts at most this
+    /// many tokens minus one before it.
+    pub max_len: usize,
 }
+
+/// A quick test of whether a token can begin a match: its first four
+/// letters against the first items' words, or a term of one of the first
+/// items' lexicons starting there.
+#[derive(Debug, Clone, Default)]
+pub struct FirstFilter {
+    /// `(key, mask)`: a word whose [`word_key`] masked equals `key` may
+    /// begin a match.
+    pub keys: Vec<(u32, u32)>,
+    /// Lexicons whose terms may begin a match.
+    pub lexicons: Vec<LexIdx>,
+    /// A first item (any word, a number, a mark, `!x`) the keys cannot
+    /// decide: every token is tried.
+    pub any: bool,
+}
+
+/// The first four bytes of a word in ASCII lower case, as a number (zero
+/// past the word's end); `None` for a word that is not ASCII.
+pub fn word_key(word: &str) -> Option<u32> {
+    if !word.is_ascii() {
+        return None;
+    }
+    let mut b = [0u8; 4];
+    for (slot, byte) in b.iter_mut().zip(word.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    Some(u32::from_le_bytes(b))
+}
+
+fn key_of_prefix(prefix: &str) -> (u32, u32) {
+    let len = prefix.len().min(4);
+    let mask = if len == 4 {
+        u32::MAX
+    } else {
+        (1u32 << (8 * len)) - 1
+    };
+    (word_key(&prefix[..len]).unwrap_or(0) & mask, mask)
+}
+
+fn first_filter(first: &[Node]) -> FirstFilter {
+    let mut filter = FirstFilter::default();
+    for node in first {
+        match node {
+            Node::Word { prefixes, .. } => {
+                for p in prefixes {
+                    if p.is_ascii() {
+                        filter.keys.push(key_of_prefix(p));
+                    } else {
+                        filter.any = true;
+                    }
+                }
+            }
+            Node::Exact(w) if w.is_ascii() => filter.keys.push(key_of_prefix(w)),
+            Node::Lexicon(l, _) => filter.lexicons.push(*l),
+            _ => filter.any = true,
+        }
+    }
+    filter.keys.sort_unstable();
+    filter.keys.dedup();
+    filter
+}
+
+/// The most required items besides the gate that a sentence is checked for.
+pub const MAX_ALSO: usize = 7;
+
+/// The most tokens a lexicon term is taken to span when bounding a match.
+pub const MAX_TERM_TOKENS: usize = 8;
 
 /// A mistake in a pattern: the byte range in the pattern's text and what is
 /// wrong.
@@ -321,9 +404,14 @@ fn lex(src: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, PatternError> {
 /// What a pattern's names resolve against.
 pub struct Names<'a> {
     pub families: &'a Families,
-    /// Lexicon name → index; `None` for an unknown name (the error names
-    /// the closest known one).
+    /// Lexicon name → index, or the error to report for an unknown name.
     pub lexicon: &'a dyn Fn(&str) -> Result<LexIdx, String>,
+    /// Whether a literal is rare enough in prose to gate on: of a pattern's
+    /// required items, one whose literals are all rare is chosen as its gate.
+    pub rare: &'a dyn Fn(&str) -> bool,
+    /// The most words a term of a lexicon spans (at most
+    /// [`MAX_TERM_TOKENS`]; a lexicon with regexes counts as that).
+    pub term_tokens: &'a dyn Fn(LexIdx) -> usize,
 }
 
 struct Parser<'a, 'n> {
@@ -459,10 +547,18 @@ impl Parser<'_, '_> {
     fn word(&self, w: &str) -> Node {
         let stem = stem(w);
         let family = self.names.families.of_stem(&stem);
+        let mut words = vec![w.to_string()];
+        if let Some(f) = family {
+            words.extend(self.names.families.members(f).iter().cloned());
+        }
+        let mut prefixes: Vec<String> = words.iter().map(|w| gate_literal(w)).collect();
+        prefixes.sort();
+        prefixes.dedup();
         Node::Word {
             written: w.to_string(),
             stem,
             family,
+            prefixes,
         }
     }
 }
@@ -489,7 +585,7 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
             "the pattern can match no words at all, so it would flag every position",
         ));
     }
-    let Some(gate) = gate(&root, names.families) else {
+    let Some(gate) = gate(&root, names.families, names.rare) else {
         return Err(error(
             0..source.len(),
             "the pattern must always contain a word, a quoted word or a `@lexicon` term \
@@ -502,11 +598,79 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
             "the pattern can start with `_` or `!`: start it with what the claim says, and put gaps between words",
         ));
     }
+    let mut also = Vec::new();
+    if let Node::Seq(items) = &root {
+        let mut primary_seen = false;
+        for item in items {
+            let Some(atoms) = self::gate(item, names.families, names.rare) else {
+                continue;
+            };
+            // Common words ("is", "and", "all") are in nearly every
+            // sentence: looking for them would cost more than it saves.
+            let telling = atoms.iter().all(|a| match a {
+                GateAtom::Literal(l) => (names.rare)(l),
+                GateAtom::Lexicon(_) => true,
+            });
+            if atoms == gate && !primary_seen {
+                primary_seen = true;
+            } else if telling && also.len() < MAX_ALSO {
+                also.push(atoms);
+            }
+        }
+    }
+    let mut first = Vec::new();
+    firsts(&root, &mut first);
+    let max_len = max_len(&root, names.term_tokens);
+    let first_filter = first_filter(&first);
     Ok(TokenPattern {
         source: source.to_string(),
         root,
         gate,
+        also,
+        first,
+        first_filter,
+        max_len,
     })
+}
+
+fn max_len(node: &Node, term_tokens: &dyn Fn(LexIdx) -> usize) -> usize {
+    let len = |n: &Node| max_len(n, term_tokens);
+    match node {
+        Node::Seq(items) => items.iter().map(len).sum(),
+        Node::Alt(branches) => branches.iter().map(len).max().unwrap_or(0),
+        Node::Repeat(inner, _, max) => len(inner) * usize::from(*max),
+        Node::Lexicon(l, _) => term_tokens(*l).clamp(1, MAX_TERM_TOKENS),
+        _ => 1,
+    }
+}
+
+/// Adds to `out` the one-word items `node` can begin with; returns whether
+/// it can match no words at all (so that what follows can begin too).
+fn firsts(node: &Node, out: &mut Vec<Node>) -> bool {
+    match node {
+        Node::Seq(items) => {
+            for item in items {
+                if !firsts(item, out) {
+                    return false;
+                }
+            }
+            true
+        }
+        Node::Alt(branches) => {
+            let mut empty = false;
+            for b in branches {
+                empty |= firsts(b, out);
+            }
+            empty
+        }
+        Node::Repeat(inner, min, _) => firsts(inner, out) || *min == 0,
+        leaf => {
+            if !out.contains(leaf) {
+                out.push(leaf.clone());
+            }
+            false
+        }
+    }
 }
 
 fn min_len(node: &Node) -> usize {
@@ -556,7 +720,7 @@ pub fn gate_literal(word: &str) -> String {
 
 /// What must occur for `node` to match, or `None` when it can match
 /// without any word, quoted word or lexicon term.
-fn gate(node: &Node, families: &Families) -> Option<Vec<GateAtom>> {
+fn gate(node: &Node, families: &Families, rare: &dyn Fn(&str) -> bool) -> Option<Vec<GateAtom>> {
     let mut atoms = match node {
         Node::Word {
             written, family, ..
@@ -577,24 +741,35 @@ fn gate(node: &Node, families: &Families) -> Option<Vec<GateAtom>> {
             if *min == 0 {
                 return None;
             }
-            gate(inner, families)?
+            gate(inner, families, rare)?
         }
         Node::Alt(branches) => {
             let mut all = Vec::new();
             for b in branches {
-                all.extend(gate(b, families)?);
+                all.extend(gate(b, families, rare)?);
             }
             all
         }
         Node::Seq(items) => {
-            // The best required item: literals over lexicons (a lexicon's
-            // hits are found anyway, but common terms make many candidates),
-            // then the longest shortest literal.
+            // The best required item: rare literals, then anything but a
+            // common word, then literals over lexicons (a lexicon's hits are
+            // found anyway, but common terms make many candidates), then the
+            // longest shortest literal.
             let score = |atoms: &Vec<GateAtom>| {
                 let lexicons = atoms
                     .iter()
                     .filter(|a| matches!(a, GateAtom::Lexicon(_)))
                     .count();
+                let all_rare = atoms.iter().all(|a| match a {
+                    GateAtom::Literal(l) => rare(l),
+                    GateAtom::Lexicon(_) => false,
+                });
+                // A common word ("no", "work") would make nearly every
+                // segment a candidate; a lexicon's terms are rarer.
+                let no_common = atoms.iter().all(|a| match a {
+                    GateAtom::Literal(l) => rare(l),
+                    GateAtom::Lexicon(_) => true,
+                });
                 let shortest = atoms
                     .iter()
                     .map(|a| match a {
@@ -603,11 +778,17 @@ fn gate(node: &Node, families: &Families) -> Option<Vec<GateAtom>> {
                     })
                     .min()
                     .unwrap_or(0);
-                (lexicons == 0, shortest, std::cmp::Reverse(atoms.len()))
+                (
+                    all_rare,
+                    no_common,
+                    lexicons == 0,
+                    shortest,
+                    std::cmp::Reverse(atoms.len()),
+                )
             };
             items
                 .iter()
-                .filter_map(|i| gate(i, families))
+                .filter_map(|i| gate(i, families, rare))
                 .max_by_key(score)?
         }
     };
@@ -740,6 +921,8 @@ mod tests {
         Names {
             families,
             lexicon: &LEX,
+            rare: &|l: &str| l.len() > 4,
+            term_tokens: &|_| 2,
         }
     }
 
