@@ -519,6 +519,24 @@ mod tests {
         }
     }
 
+    /// `src` compiled with the test families, `intensifier` as lexicon 0.
+    fn pattern(src: &str, f: &Families) -> TokenPattern {
+        let lexicon = |name: &str| match name {
+            "intensifier" => Ok(0),
+            other => Err(format!("unknown lexicon `{other}`")),
+        };
+        compile(
+            src,
+            &Names {
+                families: f,
+                lexicon: &lexicon,
+                rare: &|_: &str| true,
+                term_tokens: &|_| 2,
+            },
+        )
+        .unwrap()
+    }
+
     fn families() -> Families {
         let mut f = Families::default();
         let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -534,20 +552,7 @@ mod tests {
     /// the phrases in `intensifiers`.
     fn matches(src: &str, text: &str, intensifiers: &[&str]) -> Vec<String> {
         let f = families();
-        let lexicon = |name: &str| match name {
-            "intensifier" => Ok(0),
-            other => Err(format!("unknown lexicon `{other}`")),
-        };
-        let pattern = compile(
-            src,
-            &Names {
-                families: &f,
-                lexicon: &lexicon,
-                rare: &|_: &str| true,
-                term_tokens: &|_| 2,
-            },
-        )
-        .unwrap();
+        let pattern = pattern(src, &f);
         let lower = text.to_lowercase();
         let mut hits = Vec::new();
         for phrase in intensifiers {
@@ -692,17 +697,7 @@ mod tests {
     #[test]
     fn matches_do_not_cross_the_sentence() {
         let f = families();
-        let lexicon = |_: &str| Err::<LexIdx, String>("none".into());
-        let pattern = compile(
-            "safe and effective",
-            &Names {
-                families: &f,
-                lexicon: &lexicon,
-                rare: &|_: &str| true,
-                term_tokens: &|_| 2,
-            },
-        )
-        .unwrap();
+        let pattern = pattern("safe and effective", &f);
         let text = "It is safe and effective";
         let tokens = tokenize(text);
         let lex = Lex(vec![]);

@@ -282,20 +282,12 @@ fn lex(src: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, PatternError> {
             '#' => Tok::Number,
             c if PUNCT.contains(&c) => Tok::Punct(c),
             '{' => {
-                let mut body = String::new();
-                let mut end = i + 1;
-                let mut closed = false;
-                for (j, d) in chars.by_ref() {
-                    end = j + d.len_utf8();
-                    if d == '}' {
-                        closed = true;
-                        break;
-                    }
-                    body.push(d);
-                }
-                if !closed {
-                    return Err(error(i..end, "unclosed `{`: write `{n}` or `{min,max}`"));
-                }
+                let Some((body, end)) = read_until(&mut chars, '}') else {
+                    return Err(error(
+                        i..src.len(),
+                        "unclosed `{`: write `{n}` or `{min,max}`",
+                    ));
+                };
                 let parse = |s: &str| s.trim().parse::<u8>().ok();
                 let (min, max) = match body.split_once(',') {
                     Some((a, b)) => (parse(a), parse(b)),
@@ -319,20 +311,9 @@ fn lex(src: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, PatternError> {
                 continue;
             }
             '"' => {
-                let mut body = String::new();
-                let mut end = i + 1;
-                let mut closed = false;
-                for (j, d) in chars.by_ref() {
-                    end = j + d.len_utf8();
-                    if d == '"' {
-                        closed = true;
-                        break;
-                    }
-                    body.push(d);
-                }
-                if !closed {
-                    return Err(error(i..end, "unclosed `\"`"));
-                }
+                let Some((body, end)) = read_until(&mut chars, '"') else {
+                    return Err(error(i..src.len(), "unclosed `\"`"));
+                };
                 let words: Vec<String> = body
                     .split(|c: char| c.is_whitespace() || c == '-')
                     .filter(|w| !w.is_empty())
@@ -399,6 +380,22 @@ fn lex(src: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, PatternError> {
         out.push((tok, i..i + c.len_utf8()));
     }
     Ok(out)
+}
+
+/// Reads up to and including `close`: the text before it and the byte just
+/// past it, or `None` when the pattern ends first.
+fn read_until(
+    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+    close: char,
+) -> Option<(String, usize)> {
+    let mut body = String::new();
+    for (j, d) in chars.by_ref() {
+        if d == close {
+            return Some((body, j + d.len_utf8()));
+        }
+        body.push(d);
+    }
+    None
 }
 
 /// What a pattern's names resolve against.
