@@ -80,6 +80,21 @@ fn files_over_the_size_limit_are_skipped_with_a_warning() {
     assert_eq!(v["summary"]["files"], 1);
     // The skip is a warning, not a failure: status follows the findings.
     assert_eq!(out.status.code(), Some(1));
+    // Named on the command line, the same file is an error: a file that
+    // could not be linted is never counted as clean.
+    let out = claimlint()
+        .args(["--format", "json", "--max-file-size", "1000"])
+        .arg(dir.path().join("big.md"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error:")
+            && stderr.contains("big.md: 2700 bytes is over the 1000-byte limit")
+            && stderr.contains("nothing in this file was linted"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -89,6 +89,14 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
             path,
             message: "binary file (it contains NUL bytes); claimlint lints text".into(),
         },
+        // A file named on the command line that cannot be linted is never
+        // counted as clean.
+        ReadProblem::TooLarge { size, limit } if explicit => FileResult::Failed {
+            path,
+            message: format!(
+                "{size} bytes is over the {limit}-byte limit (--max-file-size); nothing in this file was linted"
+            ),
+        },
         ReadProblem::TooLarge { size, limit } => FileResult::Skipped {
             path,
             message: format!(
