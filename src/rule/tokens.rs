@@ -95,14 +95,6 @@ impl Families {
     pub fn members(&self, id: FamilyId) -> &[String] {
         &self.members[id as usize]
     }
-
-    pub fn len(&self) -> usize {
-        self.members.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
-    }
 }
 
 /// One element of a compiled pattern.
