@@ -5,13 +5,14 @@
 
 use std::sync::OnceLock;
 
-use claimlint::render::json::JsonDiagnostic;
-use claimlint::{RuleSet, SourceFile, lint_text};
+use claimlint_core::render::json::JsonDiagnostic;
+use claimlint_core::SourceFile;
+use claimlint_core::linter::Linter;
 use libfuzzer_sys::fuzz_target;
 
-fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| claimlint::default_rules().expect("built-in pack loads"))
+fn linter() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(claimlint_core::default_rules().expect("built-in pack loads")))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -20,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for path in ["doc.md", "doc.txt"] {
         let file = SourceFile::new(path, text);
-        for d in lint_text(rules(), path, text) {
+        for d in linter().lint(path, text).diagnostics {
             assert!(d.span.start <= d.span.end && d.span.end <= text.len());
             assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
             let json = JsonDiagnostic::new(&file, &d);

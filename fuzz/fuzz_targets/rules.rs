@@ -2,22 +2,18 @@
 //! lie inside the file; a loaded rule set lints text without panicking.
 #![no_main]
 
-use claimlint::lint_text;
-use claimlint::rule::compile::{RuleFile, load};
+use claimlint_core::linter::Linter;
+use claimlint_core::rule::compile::{RuleFile, load};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let file = RuleFile {
-        path: "rule.yaml".into(),
-        text: text.into(),
-        builtin: false,
-    };
+    let file = RuleFile::new("rule.yaml", text);
     match load(&[file]) {
         Ok(rules) => {
-            let _ = lint_text(&rules, "doc.md", "Ketamine cures depression.\n\nIt is *safe*.");
+            let _ = Linter::new(rules).lint("doc.md", "Ketamine cures depression.\n\nIt is *safe*.");
         }
         Err(errors) => {
             assert!(!errors.is_empty());

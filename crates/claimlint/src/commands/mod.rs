@@ -1,0 +1,172 @@
+//! The subcommands, and what they share: loading rules, choosing colours.
+
+pub mod check;
+pub mod init;
+pub mod rules;
+pub mod selftest;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::cli::{ColorChoice, RuleArgs};
+use crate::render::human::{self, Style};
+use crate::walk::{display_path, io_message};
+use claimlint_core::error::LocatedError;
+use claimlint_core::rule::RuleSet;
+use claimlint_core::rule::compile::{self, RuleFile};
+
+/// Whether to colour output written to stdout.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Reads rule files from a file or a folder (recursively, `.yaml`/`.yml`).
+pub fn rule_files_from(path: &Path) -> Result<Vec<RuleFile>, LocatedError> {
+    let shown = display_path(path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| LocatedError::new(&shown, format!("cannot read rules: {}", io_message(&e))))?;
+    let mut paths = Vec::new();
+    if meta.is_dir() {
+        for entry in ignore::WalkBuilder::new(path)
+            .standard_filters(false)
+            .hidden(true)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+        {
+            let entry = entry.map_err(|e| LocatedError::new(&shown, e.to_string()))?;
+            let p = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+            {
+                paths.push(p.to_path_buf());
+            }
+        }
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        let shown = display_path(&p);
+        let bytes = std::fs::read(&p).map_err(|e| {
+            LocatedError::new(&shown, format!("cannot read rule file: {}", io_message(&e)))
+        })?;
+        if bytes.len() > compile::MAX_RULE_FILE_BYTES {
+            return Err(LocatedError::new(
+                &shown,
+                format!(
+                    "rule file is {} bytes; the limit is {}",
+                    bytes.len(),
+                    compile::MAX_RULE_FILE_BYTES
+                ),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            LocatedError::new(
+                &shown,
+                format!(
+                    "rule file is not valid UTF-8 (at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        files.push(RuleFile {
+            path: shown,
+            text: Arc::from(text),
+            builtin: false,
+            precompiled: None,
+        });
+    }
+    Ok(files)
+}
+
+/// Drops rule files read twice (a folder named both on the command line and
+/// in `.claimlint.yaml`), keeping the first.
+pub fn dedup_rule_files(files: &mut Vec<RuleFile>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| f.builtin || seen.insert(crate::config::absolute(Path::new(&f.path))));
+}
+
+/// Loads the built-in pack (unless disabled) and the extra rule paths, and
+/// the `rules:` of the `.claimlint.yaml` that applies to the current folder
+/// (so `rules`, `explain` and `test-rules` see the house rules `check`
+/// uses).
+pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<LocatedError>> {
+    let cwd = crate::config::absolute(Path::new("."));
+    let config = match crate::config::Discovery::default().find(&cwd) {
+        Some(path) => {
+            let shown = path
+                .strip_prefix(&cwd)
+                .map_or(path.clone(), Path::to_path_buf);
+            Some(crate::config::load(&shown)?)
+        }
+        None => None,
+    };
+    let defaults = !args.no_default_rules
+        && config
+            .as_ref()
+            .and_then(|c| c.default_rules)
+            .unwrap_or(true);
+    let mut files: Vec<RuleFile> = compile::builtin_files()
+        .into_iter()
+        .filter(|f| defaults || f.is_lexicon() || f.is_facts())
+        .collect();
+    let mut errors = Vec::new();
+    for path in &args.rules {
+        match rule_files_from(path) {
+            Ok(more) => files.extend(more),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(c) = &config {
+        for (i, path) in c.rules.iter().enumerate() {
+            let shown = path.strip_prefix(&cwd).unwrap_or(path);
+            match rule_files_from(shown) {
+                Ok(more) => files.extend(more),
+                Err(e) => errors.push(c.rule_path_error(i, e.message)),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    dedup_rule_files(&mut files);
+    compile::load(&files)
+}
+
+/// Prints rule-loading errors and a closing line.
+pub fn report_rule_errors(
+    errors: &[LocatedError],
+    err: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
+    let style = Style { color };
+    for e in errors {
+        err.write_all(human::render_error(style, e).as_bytes())?;
+    }
+    let n = errors.len();
+    let line = format!(
+        "could not load rules: {n} error{} (nothing was linted)",
+        if n == 1 { "" } else { "s" }
+    );
+    err.write_all(human::render_plain_error(style, &line).as_bytes())
+}
+
+/// Whether to colour output written to stderr.
+pub fn use_color_stderr(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}

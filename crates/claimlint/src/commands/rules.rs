@@ -1,0 +1,212 @@
+//! `claimlint rules` and `claimlint explain`.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{load_rules, report_rule_errors, use_color_stderr};
+use crate::ExitStatus;
+use crate::cli::ListFormat;
+use crate::cli::{ColorChoice, ExplainArgs, RulesArgs};
+use crate::render::human::{self, Style};
+use claimlint_core::rule::{Rule, RuleSet};
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    id: &'a str,
+    category: &'a str,
+    severity: &'a str,
+    kind: &'a str,
+    summary: &'a str,
+    references: &'a [String],
+    source: &'a str,
+}
+
+fn load_or_report(
+    args: &crate::cli::RuleArgs,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<RuleSet>> {
+    match load_rules(args) {
+        Ok(r) => Ok(Some(r)),
+        Err(errors) => {
+            report_rule_errors(&errors, err, use_color_stderr(ColorChoice::Auto))?;
+            Ok(None)
+        }
+    }
+}
+
+pub fn list(
+    args: &RulesArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let Some(rules) = load_or_report(&args.rules, err)? else {
+        return Ok(ExitStatus::Error);
+    };
+    if args.export_phrases {
+        let mut phrases: BTreeSet<String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.phrases.iter().cloned())
+            .collect();
+        if args.with_context {
+            phrases.extend(rules.scanner.searched_phrases().map(str::to_lowercase));
+        }
+        for p in phrases {
+            writeln!(out, "{p}")?;
+        }
+        return Ok(ExitStatus::Clean);
+    }
+    match args.format {
+        ListFormat::Json => {
+            let rows: Vec<RuleRow<'_>> = rules
+                .rules
+                .iter()
+                .map(|r| RuleRow {
+                    id: &r.id,
+                    category: &r.category,
+                    severity: r.severity.as_str(),
+                    kind: r.kind.name(),
+                    summary: &r.summary,
+                    references: &r.references,
+                    source: &r.origin.path,
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
+            writeln!(out, "{text}")?;
+        }
+        ListFormat::Human => {
+            let width = rules.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
+            sorted.sort_by(|a, b| a.id.cmp(&b.id));
+            for r in sorted {
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.summary,
+                    width = width
+                )?;
+            }
+            let (literals, regexes) = rules.scanner.pattern_counts();
+            let (anchored, gated, in_set) = rules.scanner.regex_counts();
+            writeln!(
+                out,
+                "\n{} rules, {} lexicons ({} phrases and {} regexes in one scan: {} regexes \
+                 run anchored where their first literals occur, {} search only segments \
+                 where a literal they need occurs, {} in the regex set)",
+                rules.rules.len(),
+                rules.lexicons.len(),
+                literals,
+                regexes,
+                anchored,
+                gated,
+                in_set
+            )?;
+        }
+    }
+    Ok(ExitStatus::Clean)
+}
+
+/// Up to three rule ids close to `id`.
+fn similar<'a>(rules: &'a RuleSet, id: &str) -> Vec<&'a str> {
+    let limit = (id.len() / 3).max(3);
+    let mut scored: Vec<(usize, &str)> = rules
+        .rules
+        .iter()
+        .map(|r| (claimlint_core::rule::compile::distance(id, &r.id), &*r.id))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+pub fn explain(
+    args: &ExplainArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let Some(rules) = load_or_report(&args.rules, err)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let Some(rule) = rules.rule(&args.id) else {
+        let mut message = format!("no rule `{}`", args.id);
+        let near = similar(&rules, &args.id);
+        if !near.is_empty() {
+            message.push_str(&format!("; did you mean: {}?", near.join(", ")));
+        } else {
+            message.push_str("; `claimlint rules` lists them");
+        }
+        err.write_all(
+            human::render_plain_error(
+                Style {
+                    color: use_color_stderr(ColorChoice::Auto),
+                },
+                &message,
+            )
+            .as_bytes(),
+        )?;
+        return Ok(ExitStatus::Error);
+    };
+    writeln!(out, "{} — {}", rule.id, rule.summary)?;
+    writeln!(
+        out,
+        "severity: {}   kind: {}   category: {}",
+        rule.severity,
+        rule.kind.name(),
+        rule.category
+    )?;
+    writeln!(out, "defined in: {}\n", rule.origin.path)?;
+    writeln!(out, "{}\n", rule.explain)?;
+    if let Some(help) = &rule.help {
+        writeln!(out, "What to write instead: {help}\n")?;
+    }
+    if !rule.references.is_empty() {
+        writeln!(out, "References:")?;
+        for r in &rule.references {
+            writeln!(out, "  - {r}")?;
+        }
+        writeln!(out)?;
+    }
+    if !rule.facts.is_empty() {
+        writeln!(out, "Facts quoted above (from the facts file):")?;
+        for (name, fact) in &rule.facts {
+            writeln!(
+                out,
+                "  - {name}, as of {}: {}",
+                fact.as_of,
+                fact.sources.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if let claimlint_core::rule::RuleKind::Pattern(pattern) = &rule.kind
+        && !pattern.tokens.is_empty()
+    {
+        writeln!(out, "Token patterns:")?;
+        for t in &pattern.tokens {
+            writeln!(out, "  - {}", t.source)?;
+            writeln!(
+                out,
+                "    {}",
+                claimlint_core::rule::tokens::describe(&t.root, &rules.families)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !rule.examples.invalid.is_empty() {
+        writeln!(out, "Flagged:")?;
+        for (e, _) in &rule.examples.invalid {
+            writeln!(out, "  ✗ {}", e.trim())?;
+        }
+    }
+    if !rule.examples.valid.is_empty() {
+        writeln!(out, "Not flagged:")?;
+        for (e, _) in &rule.examples.valid {
+            writeln!(out, "  ✓ {}", e.trim())?;
+        }
+    }
+    Ok(ExitStatus::Clean)
+}
