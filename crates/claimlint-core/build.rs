@@ -73,7 +73,7 @@ fn anchored_dfa(source: &str, big_endian: bool) -> Option<Vec<u8>> {
 /// Writes `anchored_dfas.bin` (the DFAs, each at a multiple of 8 bytes)
 /// and `anchored_dfas.rs` (source and byte range of each, sorted by
 /// source).
-fn write_anchored_dfas(out_dir: &Path) {
+fn write_anchored_dfas(out_dir: &Path, enabled: bool) {
     println!("cargo:rerun-if-changed=src/scan/pack_gates.rs");
     let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
     let mut blob = Vec::new();
@@ -84,7 +84,7 @@ fn write_anchored_dfas(out_dir: &Path) {
     );
     // PACK_GATES is sorted by source, as the lookup needs.
     for (source, gate) in pack_gates::PACK_GATES {
-        if !matches!(gate, Some(PackGate::Prefix(..))) {
+        if !enabled || !matches!(gate, Some(PackGate::Prefix(..))) {
             continue;
         }
         let Some(bytes) = anchored_dfa(source, big_endian) else {
@@ -141,8 +141,15 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets this"));
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
+    // Without the `default-rules` feature the pack is not embedded (and
+    // `default_rules` does not exist); without `prebuilt-dfas` its regexes
+    // are all compiled lazily at run time, for a smaller binary.
+    let pack = std::env::var_os("CARGO_FEATURE_DEFAULT_RULES").is_some();
+    let dfas = pack && std::env::var_os("CARGO_FEATURE_PREBUILT_DFAS").is_some();
     let mut files = Vec::new();
-    collect(&rules, &mut files);
+    if pack {
+        collect(&rules, &mut files);
+    }
     files.sort();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this"));
     let json_dir = out_dir.join("rules-json");
@@ -174,5 +181,5 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("embedded_rules.rs"), code).expect("write embedded_rules.rs");
-    write_anchored_dfas(&out_dir);
+    write_anchored_dfas(&out_dir, dfas);
 }

@@ -40,8 +40,9 @@ pub use document::Format;
 pub use rule::RuleSet;
 pub use source::SourceFile;
 
-/// The built-in rule pack, compiled. Panics only if the embedded pack is
-/// broken, which the test suite rules out.
+/// The built-in rule pack, compiled (the `default-rules` feature). An error
+/// only if the embedded pack is broken, which the test suite rules out.
+#[cfg(feature = "default-rules")]
 pub fn default_rules() -> Result<RuleSet, Vec<error::LocatedError>> {
     rule::compile::load(&rule::compile::builtin_files())
 }

@@ -177,7 +177,7 @@ impl AnchoredRegex {
     }
 
     /// Whether `build.rs` compiled this regex.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "prebuilt-dfas"))]
     fn is_built(&self) -> bool {
         matches!(self.dfa, Some(Engine::Built(_)))
     }
@@ -767,6 +767,7 @@ mod tests {
     /// `regex` crate finds, run at every character boundary of each corpus
     /// segment it matches and of a sample of others; the test sources,
     /// which are not the pack's, are compiled at run time.
+    #[cfg(feature = "prebuilt-dfas")]
     #[test]
     fn the_build_time_dfas_agree_with_the_regex_crate() {
         let table = built::ANCHORED_DFAS;

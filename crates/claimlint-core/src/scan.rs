@@ -757,21 +757,26 @@ impl ScannerBuilder {
         // which gives the same matches as an ASCII-case-insensitive
         // automaton at the same offsets, and builds in less than half the
         // time (one transition per letter instead of two). The set of
-        // regexes without a gate builds on a second thread meanwhile (a
-        // regex too large is an error at load time).
+        // regexes without a gate builds on a second thread meanwhile (with
+        // the `parallel` feature; a regex too large is an error at load
+        // time).
         let sources: Vec<&str> = ungated
             .iter()
             .map(|&i| self.regexes[i].0.as_str())
             .collect();
-        let (ac, set) = std::thread::scope(|scope| {
-            let set = (!sources.is_empty()).then(|| scope.spawn(|| build_set(&sources)));
-            let ac = if self.literals.is_empty() {
+        let build_ac = || {
+            if self.literals.is_empty() {
                 Ok(None)
             } else {
                 Phrases::build(&self.literals, &anchored, self.workload)
                     .map(Some)
                     .map_err(|e| format!("cannot build the phrase automaton: {e}"))
-            };
+            }
+        };
+        #[cfg(feature = "parallel")]
+        let (ac, set) = std::thread::scope(|scope| {
+            let set = (!sources.is_empty()).then(|| scope.spawn(|| build_set(&sources)));
+            let ac = build_ac();
             let set = set.map(|handle| {
                 handle
                     .join()
@@ -779,6 +784,11 @@ impl ScannerBuilder {
             });
             (ac, set)
         });
+        #[cfg(not(feature = "parallel"))]
+        let (ac, set) = (
+            build_ac(),
+            (!sources.is_empty()).then(|| build_set(&sources)),
+        );
         let (ac, set) = (ac?, set.transpose()?);
         let regexes = self
             .regexes
@@ -1190,7 +1200,6 @@ impl Scanner {
     /// one document is otherwise single-threaded. A no-op for large
     /// workloads, where each regex compiles once early in the run.
     pub fn prepare(&self, texts: &[&str]) {
-        use rayon::prelude::*;
         let Some(ac) = &self.ac else { return };
         if self.workload != Workload::Small {
             return;
@@ -1219,13 +1228,20 @@ impl Scanner {
             .filter(|&r| need[r])
             .map(|r| &self.regexes[r])
             .collect();
-        todo.par_iter().for_each(|lazy| {
+        let compile = |lazy: &&LazyRegex| {
             if lazy.anchored {
                 lazy.anchored();
             } else {
                 lazy.get();
             }
-        });
+        };
+        #[cfg(feature = "parallel")]
+        rayon::iter::ParallelIterator::for_each(
+            rayon::iter::IntoParallelRefIterator::par_iter(&todo),
+            compile,
+        );
+        #[cfg(not(feature = "parallel"))]
+        todo.iter().for_each(compile);
     }
 
     /// The set of regexes without a gate.

@@ -433,6 +433,72 @@ impl RuleSet {
         self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
+    /// What `claimlint explain ID` prints about `rule`: summary, severity,
+    /// kind and category, where it is defined, why it exists, what to
+    /// write instead, its references and facts, its token patterns in
+    /// words, and its examples.
+    pub fn explain(&self, rule: &Rule) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        writeln!(s, "{} — {}", rule.id, rule.summary).unwrap();
+        writeln!(
+            s,
+            "severity: {}   kind: {}   category: {}",
+            rule.severity,
+            rule.kind.name(),
+            rule.category
+        )
+        .unwrap();
+        writeln!(s, "defined in: {}\n", rule.origin.path).unwrap();
+        writeln!(s, "{}\n", rule.explain).unwrap();
+        if let Some(help) = &rule.help {
+            writeln!(s, "What to write instead: {help}\n").unwrap();
+        }
+        if !rule.references.is_empty() {
+            writeln!(s, "References:").unwrap();
+            for r in &rule.references {
+                writeln!(s, "  - {r}").unwrap();
+            }
+            writeln!(s).unwrap();
+        }
+        if !rule.facts.is_empty() {
+            writeln!(s, "Facts quoted above (from the facts file):").unwrap();
+            for (name, fact) in &rule.facts {
+                writeln!(
+                    s,
+                    "  - {name}, as of {}: {}",
+                    fact.as_of,
+                    fact.sources.join(", ")
+                )
+                .unwrap();
+            }
+            writeln!(s).unwrap();
+        }
+        if let RuleKind::Pattern(pattern) = &rule.kind
+            && !pattern.tokens.is_empty()
+        {
+            writeln!(s, "Token patterns:").unwrap();
+            for t in &pattern.tokens {
+                writeln!(s, "  - {}", t.source).unwrap();
+                writeln!(s, "    {}", tokens::describe(&t.root, &self.families)).unwrap();
+            }
+            writeln!(s).unwrap();
+        }
+        if !rule.examples.invalid.is_empty() {
+            writeln!(s, "Flagged:").unwrap();
+            for (e, _) in &rule.examples.invalid {
+                writeln!(s, "  ✗ {}", e.trim()).unwrap();
+            }
+        }
+        if !rule.examples.valid.is_empty() {
+            writeln!(s, "Not flagged:").unwrap();
+            for (e, _) in &rule.examples.valid {
+                writeln!(s, "  ✓ {}", e.trim()).unwrap();
+            }
+        }
+        s
+    }
+
     pub fn lexicon(&self, name: &str) -> Option<LexIdx> {
         self.lexicons.iter().position(|l| l.name == name)
     }

@@ -150,63 +150,6 @@ pub fn explain(
         )?;
         return Ok(ExitStatus::Error);
     };
-    writeln!(out, "{} — {}", rule.id, rule.summary)?;
-    writeln!(
-        out,
-        "severity: {}   kind: {}   category: {}",
-        rule.severity,
-        rule.kind.name(),
-        rule.category
-    )?;
-    writeln!(out, "defined in: {}\n", rule.origin.path)?;
-    writeln!(out, "{}\n", rule.explain)?;
-    if let Some(help) = &rule.help {
-        writeln!(out, "What to write instead: {help}\n")?;
-    }
-    if !rule.references.is_empty() {
-        writeln!(out, "References:")?;
-        for r in &rule.references {
-            writeln!(out, "  - {r}")?;
-        }
-        writeln!(out)?;
-    }
-    if !rule.facts.is_empty() {
-        writeln!(out, "Facts quoted above (from the facts file):")?;
-        for (name, fact) in &rule.facts {
-            writeln!(
-                out,
-                "  - {name}, as of {}: {}",
-                fact.as_of,
-                fact.sources.join(", ")
-            )?;
-        }
-        writeln!(out)?;
-    }
-    if let claimlint_core::rule::RuleKind::Pattern(pattern) = &rule.kind
-        && !pattern.tokens.is_empty()
-    {
-        writeln!(out, "Token patterns:")?;
-        for t in &pattern.tokens {
-            writeln!(out, "  - {}", t.source)?;
-            writeln!(
-                out,
-                "    {}",
-                claimlint_core::rule::tokens::describe(&t.root, &rules.families)
-            )?;
-        }
-        writeln!(out)?;
-    }
-    if !rule.examples.invalid.is_empty() {
-        writeln!(out, "Flagged:")?;
-        for (e, _) in &rule.examples.invalid {
-            writeln!(out, "  ✗ {}", e.trim())?;
-        }
-    }
-    if !rule.examples.valid.is_empty() {
-        writeln!(out, "Not flagged:")?;
-        for (e, _) in &rule.examples.valid {
-            writeln!(out, "  ✓ {}", e.trim())?;
-        }
-    }
+    out.write_all(rules.explain(rule).as_bytes())?;
     Ok(ExitStatus::Clean)
 }
