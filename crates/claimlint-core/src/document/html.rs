@@ -985,7 +985,10 @@ mod tests {
         let html = nested + &"</b".repeat(100_000) + &"&#".repeat(100_000) + &"<a ".repeat(100_000);
         let start = std::time::Instant::now();
         let _ = texts(&html);
-        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        // A guard against quadratic behaviour (which would take hours on
+        // this input), not a speed test: generous for a debug build on a
+        // busy machine.
+        assert!(start.elapsed() < std::time::Duration::from_secs(300));
     }
 
     #[test]

@@ -1,0 +1,253 @@
+//! Linting one input on a worker: read it, run the [`Linter`](claimlint_core::linter::Linter) (again after
+//! each round of fixes), drop what the baseline knows, count what fails
+//! the run, and render the findings for the chosen format.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::load::{Job, Setting};
+use super::report::{Rendered, Renderer};
+use crate::baseline::{self, Baseline};
+use crate::cli::CheckArgs;
+use crate::fix;
+use crate::walk::{self, Input, ReadProblem, display_path};
+use claimlint_core::diagnostic::{Counts, Severity};
+use claimlint_core::document::Format;
+use claimlint_core::source::SourceFile;
+
+/// Most `--fix` passes over one file (a fix may uncover another).
+const MAX_FIX_PASSES: usize = 4;
+
+/// What linting one input produced.
+pub(super) enum FileResult {
+    Linted(Box<Linted>),
+    /// Not linted, and that is an error (exit 2).
+    Failed {
+        path: String,
+        message: String,
+    },
+    /// Not linted, with a warning (too large).
+    Skipped {
+        path: String,
+        message: String,
+    },
+    /// Not linted, silently (a binary file found by walking).
+    Ignored,
+}
+
+pub(super) struct Linted {
+    pub(super) counts: Counts,
+    /// Findings at or above the file's `fail-on`.
+    pub(super) failing: usize,
+    pub(super) rendered: Rendered,
+    /// For `--write-baseline`.
+    pub(super) entries: Vec<baseline::Entry>,
+    pub(super) baseline_matched: usize,
+    pub(super) baseline_fixed: usize,
+    pub(super) fixes_applied: usize,
+    pub(super) diff: Option<String>,
+}
+
+fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileResult {
+    match problem {
+        ReadProblem::Binary if !explicit => FileResult::Ignored,
+        ReadProblem::Binary => FileResult::Failed {
+            path,
+            message: "binary file (it contains NUL bytes); claimlint lints text".into(),
+        },
+        // A file named on the command line that cannot be linted is never
+        // counted as clean.
+        ReadProblem::TooLarge { size, limit } if explicit => FileResult::Failed {
+            path,
+            message: format!(
+                "{size} bytes is over the {limit}-byte limit (--max-file-size); nothing in this file was linted"
+            ),
+        },
+        ReadProblem::TooLarge { size, limit } => FileResult::Skipped {
+            path,
+            message: format!(
+                "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)"
+            ),
+        },
+        ReadProblem::InvalidUtf8 {
+            offset,
+            line,
+            column,
+        } => FileResult::Failed {
+            path: format!("{path}:{line}:{column}"),
+            message: format!(
+                "not valid UTF-8 (first invalid byte at offset {offset}); nothing in this file was linted, convert it to UTF-8"
+            ),
+        },
+        ReadProblem::Io(message) => FileResult::Failed { path, message },
+    }
+}
+
+/// Everything the workers share.
+pub(super) struct Run<'a> {
+    pub(super) args: &'a CheckArgs,
+    pub(super) settings: &'a [Setting],
+    /// Renders each file's findings on the worker that linted it.
+    pub(super) renderer: Renderer,
+    pub(super) baseline: Option<Baseline>,
+    pub(super) write_baseline_dir: Option<PathBuf>,
+    pub(super) fixing: bool,
+    pub(super) fingerprints: bool,
+}
+
+impl Run<'_> {
+    /// Lints one input: read, lint (and fix, with `--fix` or `--diff`),
+    /// filter by the baseline, count and render.
+    pub(super) fn lint(
+        &self,
+        job: &Job,
+        stdin: &Option<Result<String, ReadProblem>>,
+    ) -> FileResult {
+        let (shown, text) = match &job.input {
+            Input::Stdin { name } => match stdin {
+                Some(Ok(text)) => (name.clone(), text.clone()),
+                Some(Err(problem)) => return problem_result(name.clone(), problem.clone(), true),
+                None => return FileResult::Ignored,
+            },
+            Input::File { path, explicit } => {
+                let shown = display_path(path);
+                match walk::read_file(path, self.args.max_file_size) {
+                    Ok(text) => (shown, text),
+                    Err(problem) => return problem_result(shown, problem, *explicit),
+                }
+            }
+        };
+        let linter = &self.settings[job.setting].linter;
+        let format = Format::from_path(&shown);
+        let baseline_path = self
+            .baseline
+            .as_ref()
+            .map(|b| baseline::entry_path(b.dir(), &job.abs, &shown));
+
+        let mut current = text.clone();
+        let mut fixes_applied = 0;
+        let mut pass = 0;
+        let (file, diagnostics, fingerprints, matched, gone) = loop {
+            let report = linter.lint_file(
+                SourceFile::new(shown.clone(), current.clone()),
+                format,
+                &job.policy,
+            );
+            let (file, mut diagnostics) = (report.file, report.diagnostics);
+            // Fingerprints only for what uses them (baselines, SARIF).
+            let mut fingerprints: Vec<String> = if self.fingerprints {
+                diagnostics
+                    .iter()
+                    .map(|d| claimlint_core::fingerprint::fingerprint(&file, d))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let (mut matched, mut gone) = (0, 0);
+            if let (Some(b), Some(path)) = (&self.baseline, &baseline_path) {
+                let found: Vec<(&str, String)> = diagnostics
+                    .iter()
+                    .zip(&fingerprints)
+                    .map(|(d, fp)| (&*d.rule, fp.clone()))
+                    .collect();
+                let (keep, m, g) = b.filter(path, &found);
+                (matched, gone) = (m, g);
+                let mut k = keep.iter();
+                diagnostics.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                fingerprints.retain(|_| *k.next().unwrap_or(&true));
+            }
+            if !self.fixing || pass == MAX_FIX_PASSES {
+                break (file, diagnostics, fingerprints, matched, gone);
+            }
+            let (fixed, n) = claimlint_core::fix::apply(&current, &diagnostics);
+            if n == 0 {
+                break (file, diagnostics, fingerprints, matched, gone);
+            }
+            fixes_applied += n;
+            current = fixed;
+            pass += 1;
+        };
+
+        let mut diff = None;
+        if fixes_applied > 0 {
+            if self.args.diff {
+                diff = Some(fix::unified_diff(&shown, &text, &current));
+            } else if let Input::File { path, .. } = &job.input {
+                match fix::write_fixed(path, &text, &current) {
+                    Ok(()) => {}
+                    Err(fix::WriteError::Changed) => {
+                        return FileResult::Failed {
+                            path: shown,
+                            message: "changed while claimlint was fixing it; nothing was written (run again)".into(),
+                        };
+                    }
+                    Err(fix::WriteError::Io(e)) => {
+                        return FileResult::Failed {
+                            path: shown,
+                            message: format!("cannot write fixes: {}", walk::io_message(&e)),
+                        };
+                    }
+                }
+            }
+        }
+
+        let fail_on: Severity = match self.args.fail_on {
+            Some(f) => f.into(),
+            None => job.policy.fail_on().unwrap_or(Severity::Error),
+        };
+        let mut counts = Counts::default();
+        let mut failing = 0;
+        for d in &diagnostics {
+            counts.add(d.severity);
+            if d.severity >= fail_on {
+                failing += 1;
+            }
+        }
+        let entries = match &self.write_baseline_dir {
+            Some(dir) => {
+                let path = baseline::entry_path(dir, &job.abs, &shown);
+                diagnostics
+                    .iter()
+                    .zip(&fingerprints)
+                    .map(|(d, fp)| baseline::Entry {
+                        path: path.clone(),
+                        rule: d.rule.to_string(),
+                        fingerprint: fp.clone(),
+                        text: file.text().get(d.span.clone()).unwrap_or("").to_string(),
+                        line: file.line_col(d.span.start).line,
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let rendered = self.renderer.render(&file, &diagnostics, &fingerprints);
+        FileResult::Linted(Box::new(Linted {
+            counts,
+            failing,
+            rendered,
+            entries,
+            baseline_matched: matched,
+            baseline_fixed: gone,
+            fixes_applied,
+            diff,
+        }))
+    }
+}
+
+/// Standard input, read once, up to `limit` bytes.
+pub(super) fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadProblem::Io(walk::io_message(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    walk::decode(bytes)
+}
