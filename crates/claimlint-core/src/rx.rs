@@ -27,7 +27,8 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, HalfMatch, Input, MatchError, MatchKind, PatternSet, hybrid};
 use regex_syntax::hir::Hir;
 
-use crate::rule::compile::SET_SIZE_LIMIT;
+/// Size limit of a compiled regex, and of the combined regex set.
+pub const SIZE_LIMIT: usize = 64 << 20;
 
 thread_local! {
     /// One Thompson compiler per thread and direction, reused so that its
@@ -42,7 +43,7 @@ fn compiler(reverse: bool) -> thompson::Compiler {
     compiler.configure(
         thompson::Config::new()
             .reverse(reverse)
-            .nfa_size_limit(Some(SET_SIZE_LIMIT))
+            .nfa_size_limit(Some(SIZE_LIMIT))
             .which_captures(thompson::WhichCaptures::None),
     );
     compiler
@@ -102,7 +103,7 @@ impl Fallback {
         self.regex
             .get_or_init(|| {
                 regex::RegexBuilder::new(&self.source)
-                    .size_limit(SET_SIZE_LIMIT)
+                    .size_limit(SIZE_LIMIT)
                     .build()
                     .ok()
             })
@@ -521,8 +522,8 @@ impl RegexSet {
         self.fallback
             .get_or_init(|| {
                 regex::RegexSetBuilder::new(&self.sources)
-                    .size_limit(SET_SIZE_LIMIT)
-                    .dfa_size_limit(SET_SIZE_LIMIT)
+                    .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(SIZE_LIMIT)
                     .build()
             })
             .as_ref()

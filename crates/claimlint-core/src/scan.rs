@@ -21,7 +21,14 @@ use crate::document::sentence::is_word_char;
 use crate::rx;
 
 mod pack_gates;
-use crate::rule::{GroupIdx, LexIdx, RuleIdx};
+
+/// Index of a rule in `RuleSet::rules` (the scanner's owners name rules,
+/// lexicons and groups by index; the rule set gives them meaning).
+pub type RuleIdx = usize;
+/// Index of a lexicon in `RuleSet::lexicons`.
+pub type LexIdx = usize;
+/// Index of an inline term group (phrases/regexes of a require rule).
+pub type GroupIdx = usize;
 
 /// Who a pattern belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,7 +55,7 @@ pub enum Owner {
     /// items has one (found anywhere, inside words too).
     TokenGate(RuleIdx, u16, u16),
     /// A word every opening of a myth frame holds (see
-    /// `engine::MYTH_CUE_WORDS`), found anywhere, inside
+    /// `rule::MYTH_CUE_WORDS`), found anywhere, inside
     /// words too.
     MythCue,
 }
@@ -662,8 +669,8 @@ impl ScannerBuilder {
     /// Adds the myth-frame cue words (found anywhere, ASCII case
     /// insensitively), so that a finding's context check knows whether the
     /// text before it can open a myth frame without searching it.
-    pub fn add_myth_cues(&mut self) {
-        for word in crate::engine::MYTH_CUE_WORDS {
+    pub fn add_myth_cues(&mut self, words: &[&str]) {
+        for word in words {
             self.add_gate(Owner::MythCue, word);
         }
     }
@@ -745,7 +752,7 @@ impl ScannerBuilder {
             // limit is an error at load time.
             if !self.builtin[i] {
                 regex::RegexBuilder::new(&self.regexes[i].0)
-                    .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+                    .size_limit(crate::rx::SIZE_LIMIT)
                     .build()
                     .map_err(|_| format!("regex is too large to compile: {}", self.regexes[i].0))?;
             }
@@ -824,7 +831,7 @@ fn build_set(sources: &[&str]) -> Result<rx::RegexSet, String> {
     // a gated regex is held to).
     let culprit = sources.iter().find(|s| {
         regex::RegexBuilder::new(s)
-            .size_limit(crate::rule::compile::SET_SIZE_LIMIT)
+            .size_limit(crate::rx::SIZE_LIMIT)
             .build()
             .is_err()
     });

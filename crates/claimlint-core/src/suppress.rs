@@ -59,7 +59,7 @@ pub const INVALID: MetaRule = MetaRule {
 pub const META_RULES: &[MetaRule] = &[INVALID, UNUSED];
 
 /// The text every directive starts with.
-const PREFIX: &str = "claimlint-";
+const PREFIX: &str = crate::document::plain::DIRECTIVE_PREFIX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -118,13 +118,6 @@ static HTML_COMMENT: LazyLock<Regex> =
 static MDX_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)\{\s*/\*\s*(claimlint-.*?)\s*\*/\s*\}").expect("valid regex")
 });
-
-/// Whether a trimmed plain-text line is a directive (and so not prose).
-pub fn is_plain_directive(trimmed_line: &str) -> bool {
-    trimmed_line
-        .strip_prefix("//")
-        .is_some_and(|rest| rest.trim_start().starts_with(PREFIX))
-}
 
 /// The comments `comment` (whose group 1 is the comment's inside) finds in
 /// `text[range]`, with file offsets.
@@ -447,14 +440,6 @@ mod tests {
         let file = SourceFile::new("t", text);
         let doc = crate::document::Document::parse(&file, format);
         find_raw(text, format, &doc.comments)
-    }
-
-    #[test]
-    fn plain_directive_lines() {
-        assert!(is_plain_directive("// claimlint-disable cure -- reviewed"));
-        assert!(is_plain_directive("//claimlint-enable"));
-        assert!(!is_plain_directive("// see https://example.org"));
-        assert!(!is_plain_directive("claimlint-disable cure"));
     }
 
     #[test]

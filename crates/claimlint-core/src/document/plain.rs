@@ -8,6 +8,17 @@
 
 use super::{DocumentBuilder, SegmentKind};
 
+/// What every suppression directive starts with.
+pub const DIRECTIVE_PREFIX: &str = "claimlint-";
+
+/// Whether a trimmed plain-text line is a suppression directive
+/// (`// claimlint-…`), and so not prose.
+pub fn is_plain_directive(trimmed_line: &str) -> bool {
+    trimmed_line
+        .strip_prefix("//")
+        .is_some_and(|rest| rest.trim_start().starts_with(DIRECTIVE_PREFIX))
+}
+
 /// Longest line (in characters) still taken as a heading.
 const MAX_HEADING_CHARS: usize = 100;
 
@@ -79,7 +90,7 @@ fn lines<'t>(text: &'t str, builder: &mut DocumentBuilder<'_>) -> Vec<Option<Lin
         // Suppression comments (`// claimlint-…` lines) are not prose.
         if trimmed.is_empty() {
             out.push(None);
-        } else if crate::suppress::is_plain_directive(trimmed) {
+        } else if is_plain_directive(trimmed) {
             let start = base + (line.len() - line.trim_start().len());
             builder.comment(start..start + trimmed.len());
             out.push(None);
@@ -159,6 +170,15 @@ pub fn parse(text: &str, builder: &mut DocumentBuilder<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_directive_lines() {
+        assert!(is_plain_directive("// claimlint-disable cure -- reviewed"));
+        assert!(is_plain_directive("//claimlint-enable"));
+        assert!(!is_plain_directive("// see https://example.org"));
+        assert!(!is_plain_directive("claimlint-disable cure"));
+    }
+
     use crate::document::{Document, Format};
     use crate::source::SourceFile;
 

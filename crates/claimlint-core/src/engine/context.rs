@@ -62,13 +62,8 @@ static MYTH_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// What every opening of a myth frame holds: it names a myth or a
-/// (mis)conception, or ends in "that". The phrase automaton finds these
-/// words in every segment, and text before a finding that holds none of
-/// them is not searched further. Their letters have no non-ASCII case
-/// variants (the `s` of "misconception" has `ſ`), so the automaton's ASCII
-/// case-insensitive reading finds them wherever the regex would.
-pub(crate) const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
+#[cfg(test)]
+use crate::rule::MYTH_CUE_WORDS;
 
 /// The cue words searched for directly: the reference the scanner's cue
 /// hits are tested against.

@@ -20,8 +20,6 @@ use crate::rule::{LexIdx, RuleKind, RuleSet};
 use crate::scan::{Hit, Owner};
 use crate::source::SourceFile;
 
-pub(crate) use context::MYTH_CUE_WORDS;
-
 /// A sentence: segment index and range in that segment's text.
 #[derive(Debug, Clone)]
 pub struct SentenceRef {

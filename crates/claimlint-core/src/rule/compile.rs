@@ -25,8 +25,6 @@ use crate::source::SourceFile;
 
 /// Largest rule or lexicon file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
-/// Size limit of a compiled regex, and of the combined regex set.
-pub const SET_SIZE_LIMIT: usize = 64 << 20;
 const SCOPES: &[&str] = &["heading", "paragraph", "list", "quote", "table", "alt"];
 
 /// A rule or lexicon file to load.
@@ -615,7 +613,7 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
     }
     builder.retain_lexicons(&needed);
     if !rules.is_empty() {
-        builder.add_myth_cues();
+        builder.add_myth_cues(&super::MYTH_CUE_WORDS);
     }
     match builder.build() {
         Ok(scanner) => Ok({
@@ -642,7 +640,10 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
                     if !case_sensitive {
                         body = format!("(?i:{body})");
                     }
-                    if let Err(e) = RegexBuilder::new(&body).size_limit(SET_SIZE_LIMIT).build() {
+                    if let Err(e) = RegexBuilder::new(&body)
+                        .size_limit(crate::rx::SIZE_LIMIT)
+                        .build()
+                    {
                         let detail = e.to_string();
                         located.push(
                             LocatedError::new(

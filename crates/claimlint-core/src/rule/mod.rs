@@ -18,12 +18,15 @@ use crate::diagnostic::Severity;
 use crate::scan::Scanner;
 pub use spec::{Detect, Policy, RequireScope, Unit};
 
-/// Index of a rule in [`RuleSet::rules`].
-pub type RuleIdx = usize;
-/// Index of a lexicon in [`RuleSet::lexicons`].
-pub type LexIdx = usize;
-/// Index of an inline term group (phrases/regexes of a require rule).
-pub type GroupIdx = usize;
+pub use crate::scan::{GroupIdx, LexIdx, RuleIdx};
+
+/// What every opening of a myth frame holds: it names a myth or a
+/// (mis)conception, or ends in "that". The phrase automaton finds these
+/// words in every segment, and text before a finding that holds none of
+/// them is not searched further. Their letters have no non-ASCII case
+/// variants (the `s` of "misconception" has `ſ`), so the automaton's ASCII
+/// case-insensitive reading finds them wherever the regex would.
+pub const MYTH_CUE_WORDS: [&str; 3] = ["myth", "conception", "that"];
 
 /// Where a rule or lexicon came from.
 #[derive(Debug, Clone)]
