@@ -56,6 +56,7 @@ pub struct Related {
 
 /// One finding, positioned by byte offsets into the file as read from disk.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     pub rule: Arc<str>,
     pub category: Arc<str>,

@@ -1,4 +1,4 @@
-//! Errors that stop a run (exit status 2).
+//! Errors that stop linting (the command line exits with status 2).
 //!
 //! A [`LocatedError`] points into a file claimlint read as configuration — a
 //! rule or lexicon file — with the byte span of the offending value, so it can
@@ -69,13 +69,47 @@ impl LocatedError {
     }
 }
 
-/// Everything that makes a run fail with status 2.
-#[derive(Debug, thiserror::Error)]
+/// An HTML selector (`--html-skip`) that does not parse: what is wrong
+/// and what a selector may be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SelectorError(pub String);
+
+/// Everything that stops the core from linting.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    #[error("{} error(s) in rule files", .0.len())]
+    /// Rule or lexicon files that do not load: every problem, located.
+    #[error("{}", summary(.0, "rule files"))]
     Rules(Vec<LocatedError>),
-    #[error("{0}")]
-    Usage(String),
+    /// A configuration that does not load: every problem, located.
+    #[error("{}", summary(.0, "the configuration"))]
+    Config(Vec<LocatedError>),
+    /// An HTML selector that does not parse.
     #[error(transparent)]
-    Io(#[from] std::io::Error),
+    Selector(#[from] SelectorError),
+}
+
+impl Error {
+    /// The located problems (none for a selector).
+    pub fn located(&self) -> &[LocatedError] {
+        match self {
+            Error::Rules(e) | Error::Config(e) => e,
+            Error::Selector(_) => &[],
+        }
+    }
+}
+
+/// The first problem and how many there are in all.
+fn summary(errors: &[LocatedError], what: &str) -> String {
+    match errors {
+        [] => format!("errors in {what}"),
+        [one] => format!("{}: {}", one.location(), one.message),
+        [first, rest @ ..] => format!(
+            "{}: {} (and {} more in {what})",
+            first.location(),
+            first.message,
+            rest.len()
+        ),
+    }
 }

@@ -14,6 +14,7 @@ use crate::config::Policy;
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::document::{Format, ParseOptions};
 use crate::engine;
+use crate::error::Error;
 use crate::render::json::{Items, Stream, SummaryExtra};
 use crate::rule::RuleSet;
 use crate::source::SourceFile;
@@ -78,6 +79,12 @@ impl Linter {
             require_reason: true,
             every_rule: false,
         }
+    }
+
+    /// A linter for the built-in rule pack (the `default-rules` feature).
+    #[cfg(feature = "default-rules")]
+    pub fn builtin() -> Result<Self, Error> {
+        crate::default_rules().map(Self::new).map_err(Error::Rules)
     }
 
     /// How documents are parsed (for HTML: extra elements to skip).
@@ -150,7 +157,39 @@ mod tests {
     use super::*;
 
     fn linter() -> Linter {
-        Linter::new(crate::default_rules().expect("the built-in pack loads"))
+        Linter::builtin().expect("the built-in pack loads")
+    }
+
+    #[test]
+    fn errors_say_where_and_how_many() {
+        let bad = |path: &str, text: &str| crate::rule::compile::RuleFile::new(path, text);
+        let Err(errors) = crate::rule::compile::load(&[
+            bad(
+                "house/a.yaml",
+                "id: house.a
+severity: loud
+",
+            ),
+            bad(
+                "house/b.yaml",
+                "id: [
+",
+            ),
+        ]) else {
+            panic!("bad rules load");
+        };
+        let error = Error::Rules(errors);
+        let text = error.to_string();
+        assert!(text.starts_with("house/a.yaml:2:"), "{text}");
+        assert!(text.contains("more in rule files"), "{text}");
+        assert!(error.located().len() >= 2);
+        let selector = crate::document::html::HtmlOptions::with_skip(&["div p"]).unwrap_err();
+        let error = Error::from(selector);
+        assert!(
+            error.to_string().contains("invalid selector `div p`"),
+            "{error}"
+        );
+        assert!(error.located().is_empty());
     }
 
     #[test]

@@ -26,6 +26,7 @@
 //!   byline, closing disclaimer or call-outs, which are linted.
 //! - [`HtmlOptions::skip`] names more elements to skip (`--html-skip`).
 
+use crate::error::SelectorError;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::str::FromStr;
@@ -42,7 +43,7 @@ pub struct HtmlOptions {
 
 impl HtmlOptions {
     /// Options skipping `selectors` (each may be a comma-separated list).
-    pub fn with_skip<S: AsRef<str>>(selectors: &[S]) -> Result<Self, String> {
+    pub fn with_skip<S: AsRef<str>>(selectors: &[S]) -> Result<Self, SelectorError> {
         let mut skip = Vec::new();
         for s in selectors {
             skip.extend(Selector::parse_list(s.as_ref())?);
@@ -201,7 +202,7 @@ fn is_ident_char(c: char) -> bool {
 
 impl Selector {
     /// Parses a comma-separated list of selectors.
-    pub fn parse_list(s: &str) -> Result<Vec<Selector>, String> {
+    pub fn parse_list(s: &str) -> Result<Vec<Selector>, SelectorError> {
         s.split(',').map(|part| part.trim().parse()).collect()
     }
 
@@ -236,14 +237,14 @@ impl Selector {
 }
 
 impl FromStr for Selector {
-    type Err = String;
+    type Err = SelectorError;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, SelectorError> {
         let s = s.trim();
         let err = |why: &str| {
-            Err(format!(
+            Err(SelectorError(format!(
                 "invalid selector `{s}`: {why} (use a tag, .class, #id or [attr=value], e.g. `div.cookie-banner`)"
-            ))
+            )))
         };
         if s.is_empty() {
             return err("it is empty");

@@ -68,6 +68,7 @@ pub struct Analysis<'a> {
 }
 
 impl<'a> Analysis<'a> {
+    #[cfg(test)]
     pub fn new(rules: &'a RuleSet, source: &'a SourceFile, format: Format) -> Self {
         Self::with_options(rules, source, format, &ParseOptions::default())
     }
@@ -519,7 +520,7 @@ pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// Lints `source` (in `format`) with `rules`.
 pub fn lint(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnostic> {
-    lint_with(rules, source, format, &ParseOptions::default())
+    run(rules, source, format, &ParseOptions::default(), false).diagnostics
 }
 
 /// The note added to a finding raised because it is in a title or heading.
@@ -586,19 +587,10 @@ fn raise_headlines(analysis: &Analysis<'_>, out: &mut [Diagnostic]) {
 }
 
 /// Every finding of every rule in `source`, before each claim is reduced
-/// to one finding (see [`lint_with`]).
+/// to one finding (see [`run`]).
+#[cfg(test)]
 pub fn lint_every_rule(rules: &RuleSet, source: &SourceFile, format: Format) -> Vec<Diagnostic> {
     run(rules, source, format, &ParseOptions::default(), true).diagnostics
-}
-
-/// Lints `source` (in `format`, parsed with `options`) with `rules`.
-pub fn lint_with(
-    rules: &RuleSet,
-    source: &SourceFile,
-    format: Format,
-    options: &ParseOptions,
-) -> Vec<Diagnostic> {
-    run(rules, source, format, options, false).diagnostics
 }
 
 /// What the engine found in one file.

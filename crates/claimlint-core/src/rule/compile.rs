@@ -20,7 +20,8 @@ use super::{
     Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
-use crate::scan::{Owner, ScannerBuilder, Workload, normalise_phrase};
+pub use crate::scan::Workload;
+use crate::scan::{Owner, ScannerBuilder, normalise_phrase};
 use crate::source::SourceFile;
 
 /// Largest rule or lexicon file accepted.

@@ -416,24 +416,69 @@ pub struct Fact {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicons: Vec<Lexicon>,
-    pub scanner: Scanner,
-    pub special: Special,
+    pub(crate) scanner: Scanner,
+    pub(crate) special: Special,
     /// Facts by name (already substituted into the rules' texts).
     pub facts: std::collections::BTreeMap<String, Fact>,
     /// Word families the token patterns read.
-    pub families: tokens::Families,
+    pub(crate) families: tokens::Families,
     /// Whether any rule has token patterns.
-    pub has_tokens: bool,
+    pub(crate) has_tokens: bool,
     /// Required items of token patterns that are lexicons: (rule, pattern,
     /// item, lexicon), item 0 being the pattern's gate.
-    pub lexicon_gated: Vec<(RuleIdx, u16, u16, LexIdx)>,
+    pub(crate) lexicon_gated: Vec<(RuleIdx, u16, u16, LexIdx)>,
     /// Rule id → index in `rules` (findings are looked up by id).
-    pub by_id: rustc_hash::FxHashMap<Arc<str>, RuleIdx>,
+    pub(crate) by_id: rustc_hash::FxHashMap<Arc<str>, RuleIdx>,
+}
+
+/// How the rules' patterns are searched for (`claimlint rules --stats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PatternStats {
+    /// Distinct phrases and literals in the phrase automaton.
+    pub literals: usize,
+    /// Distinct regexes.
+    pub regexes: usize,
+    /// Regexes run anchored at their prefix literals.
+    pub anchored: usize,
+    /// Regexes run on the segments where a literal they need occurs.
+    pub gated: usize,
+    /// Regexes run together as a set (no literal to gate them).
+    pub in_set: usize,
 }
 
 impl RuleSet {
+    /// The rule with id `id`.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// Every phrase searched for on a rule's or a lexicon's behalf (the
+    /// regexes' gate literals left out), as normalised, in no particular
+    /// order.
+    pub fn searched_phrases(&self) -> impl Iterator<Item = &str> {
+        self.scanner.searched_phrases()
+    }
+
+    /// How the rules' patterns are searched for.
+    pub fn pattern_stats(&self) -> PatternStats {
+        let (literals, regexes) = self.scanner.pattern_counts();
+        let (anchored, gated, in_set) = self.scanner.regex_counts();
+        PatternStats {
+            literals,
+            regexes,
+            anchored,
+            gated,
+            in_set,
+        }
+    }
+
+    /// Compiles every regex now (they are otherwise compiled when a text
+    /// first needs them) and returns the sources of those that do not
+    /// compile. For tests, and for an embedding that would rather pay the
+    /// cost at start-up than on its first lint.
+    pub fn compile_all(&self) -> Vec<String> {
+        self.scanner.compile_all()
     }
 
     /// What `claimlint explain ID` prints about `rule`: summary, severity,

@@ -51,7 +51,7 @@ pub fn list(
             .flat_map(|r| r.phrases.iter().cloned())
             .collect();
         if args.with_context {
-            phrases.extend(rules.scanner.searched_phrases().map(str::to_lowercase));
+            phrases.extend(rules.searched_phrases().map(str::to_lowercase));
         }
         for p in phrases {
             writeln!(out, "{p}")?;
@@ -90,8 +90,14 @@ pub fn list(
                     width = width
                 )?;
             }
-            let (literals, regexes) = rules.scanner.pattern_counts();
-            let (anchored, gated, in_set) = rules.scanner.regex_counts();
+            let claimlint_core::rule::PatternStats {
+                literals,
+                regexes,
+                anchored,
+                gated,
+                in_set,
+                ..
+            } = rules.pattern_stats();
             writeln!(
                 out,
                 "\n{} rules, {} lexicons ({} phrases and {} regexes in one scan: {} regexes \

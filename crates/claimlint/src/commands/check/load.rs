@@ -19,8 +19,8 @@ use claimlint_core::config::{Config, Policy};
 use claimlint_core::error::LocatedError;
 use claimlint_core::linter::Linter;
 use claimlint_core::rule::RuleSet;
+use claimlint_core::rule::compile::Workload;
 use claimlint_core::rule::compile::{self, RuleFile};
-use claimlint_core::scan::Workload;
 
 /// What a run lints, and with what.
 pub(super) struct Plan {
