@@ -52,7 +52,7 @@ enum TemplatePart {
 impl Template {
     /// Parses `text`; `{{` and `}}` are literal braces. Returns the names of
     /// placeholders not in `allowed` as an error.
-    pub fn parse(text: &str, allowed: &[&str]) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str, allowed: &[&str]) -> Result<Self, String> {
         let mut parts = Vec::new();
         let mut buf = String::new();
         let mut chars = text.chars().peekable();
