@@ -22,7 +22,9 @@ Examples:
   claimlint init                       write a commented .claimlint.yaml
   claimlint explain safety.not-addictive
   claimlint test-rules my-rules/       run the examples of your own rules
-  claimlint lsp                        language server for editors (stdio)";
+  claimlint lsp                        language server for editors (stdio)
+  claimlint completions bash           shell completions (also zsh, fish…)
+  claimlint man --out man/             man pages, one per subcommand";
 
 /// A fast, rule-based linter for misleading claims in health content.
 ///
@@ -55,6 +57,10 @@ pub enum Command {
     Lsp(LspArgs),
     /// Write a commented starter `.claimlint.yaml`.
     Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one per subcommand with `--out`.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -248,6 +254,22 @@ pub struct InitArgs {
     /// Overwrite an existing `.claimlint.yaml`.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write `claimlint.1` and a `claimlint-SUBCOMMAND.1` page per
+    /// subcommand to this folder (created if missing) instead of printing
+    /// the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `--format`'s parser: the core's formats, each with its help line.

@@ -40,5 +40,7 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
         Some(cli::Command::TestRules(args)) => commands::selftest::run(&args, out, err),
         Some(cli::Command::Lsp(args)) => lsp::run(&args, err),
         Some(cli::Command::Init(args)) => commands::init::run(&args, out, err),
+        Some(cli::Command::Completions(args)) => commands::completions::run(&args, out),
+        Some(cli::Command::Man(args)) => commands::man::run(&args, out, err),
     }
 }

@@ -774,20 +774,199 @@ fn serve(connection: &Connection, args: &LspArgs) -> Result<(), BoxError> {
 }
 
 /// Runs the server on stdin/stdout until the client says `exit`.
+///
+/// A message whose body is not JSON is answered with a parse error, and one
+/// that is JSON but not a JSON-RPC message with an invalid-request error;
+/// the server goes on. Broken framing (a header without `Content-Length`,
+/// input that ends inside a body) ends it with status 2 and a message.
 pub fn run(args: &LspArgs, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = stdio::connect()?;
     let result = serve(&connection, args);
     drop(connection);
     let joined = io_threads.join();
-    match result {
-        Ok(()) => {
-            joined?;
-            Ok(ExitStatus::Clean)
+    // A transport error comes first: the server's own error then is only
+    // that its input closed.
+    let problem = match (joined, result) {
+        (Err(e), _) => e.to_string(),
+        (Ok(()), Err(e)) => e.to_string(),
+        (Ok(()), Ok(())) => return Ok(ExitStatus::Clean),
+    };
+    writeln!(err, "error: claimlint lsp: {problem}")?;
+    Ok(ExitStatus::Error)
+}
+
+/// The stdio transport: `Content-Length` framing, read and written on two
+/// threads (as `lsp_server::Connection::stdio` does), except that a frame
+/// which is not a JSON-RPC message is answered here, on stdout, instead of
+/// ending the reader.
+pub mod stdio {
+    use std::io::{self, BufRead, Read, Write};
+    use std::thread::JoinHandle;
+
+    use crossbeam_channel::{Sender, bounded};
+    use lsp_server::{Connection, Message};
+    use serde_json::{Value, json};
+
+    /// JSON-RPC 2.0: invalid JSON was received.
+    pub const PARSE_ERROR: i32 = -32700;
+    /// JSON-RPC 2.0: the JSON sent is not a valid request object.
+    pub const INVALID_REQUEST: i32 = -32600;
+
+    /// The reader and writer threads of [`connect`].
+    pub struct IoThreads {
+        reader: JoinHandle<io::Result<()>>,
+        writer: JoinHandle<io::Result<()>>,
+    }
+
+    impl IoThreads {
+        /// Waits for both threads (the reader ends after `exit` or at the
+        /// end of input, the writer once the connection is dropped); the
+        /// first error wins.
+        pub fn join(self) -> io::Result<()> {
+            let reader = self
+                .reader
+                .join()
+                .map_err(|_| io::Error::other("reader panicked"));
+            let writer = self
+                .writer
+                .join()
+                .map_err(|_| io::Error::other("writer panicked"));
+            reader??;
+            writer??;
+            Ok(())
         }
-        Err(e) => {
-            writeln!(err, "error: claimlint lsp: {e}")?;
-            Ok(ExitStatus::Error)
+    }
+
+    /// A connection over this process's stdin and stdout.
+    pub fn connect() -> io::Result<(Connection, IoThreads)> {
+        let (writer_sender, writer_receiver) = bounded::<Message>(0);
+        let writer = std::thread::Builder::new()
+            .name("claimlint-lsp-writer".into())
+            .spawn(move || {
+                writer_receiver
+                    .into_iter()
+                    .try_for_each(|message| message.write(&mut io::stdout().lock()))
+            })?;
+        let (reader_sender, reader_receiver) = bounded::<Message>(0);
+        let reader = std::thread::Builder::new()
+            .name("claimlint-lsp-reader".into())
+            .spawn(move || {
+                // Each answer takes the stdout lock for its whole frame, so
+                // it never interleaves with the writer thread's frames.
+                read_messages(&mut io::stdin().lock(), &reader_sender, &mut |answer| {
+                    write_frame(&mut io::stdout().lock(), answer)
+                })
+            })?;
+        let connection = Connection {
+            sender: writer_sender,
+            receiver: reader_receiver,
+        };
+        Ok((connection, IoThreads { reader, writer }))
+    }
+
+    /// Reads frames from `input` until the end of input or an `exit`
+    /// notification: messages go to `sender`, and each frame that is not a
+    /// message gets its error response through `answer`.
+    pub fn read_messages(
+        input: &mut dyn BufRead,
+        sender: &Sender<Message>,
+        answer: &mut dyn FnMut(&Value) -> io::Result<()>,
+    ) -> io::Result<()> {
+        while let Some(body) = read_frame(input)? {
+            match parse(&body) {
+                Ok(message) => {
+                    let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                    sender.send(message).map_err(io::Error::other)?;
+                    if exit {
+                        break;
+                    }
+                }
+                Err(response) => answer(&response)?,
+            }
         }
+        Ok(())
+    }
+
+    /// The body of the next frame, or `None` at the end of input (before
+    /// any header).
+    pub fn read_frame(input: &mut dyn BufRead) -> io::Result<Option<Vec<u8>>> {
+        let mut length = None;
+        let mut line = Vec::new();
+        let mut first = true;
+        loop {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                if first {
+                    return Ok(None);
+                }
+                return Err(invalid("the input ended inside a message header"));
+            }
+            first = false;
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches(['\r', '\n']);
+            if text.is_empty() {
+                break;
+            }
+            let Some((name, value)) = text.split_once(':') else {
+                return Err(invalid(format!("malformed message header {text:?}")));
+            };
+            if name.trim().eq_ignore_ascii_case("Content-Length") {
+                let value = value.trim();
+                length =
+                    Some(value.parse::<u64>().map_err(|_| {
+                        invalid(format!("Content-Length is not a number: {value:?}"))
+                    })?);
+            }
+        }
+        let length = length.ok_or_else(|| invalid("a message header has no Content-Length"))?;
+        let mut body = Vec::new();
+        input.take(length).read_to_end(&mut body)?;
+        if (body.len() as u64) < length {
+            return Err(invalid(format!(
+                "the input ended inside a message body ({} of {length} bytes)",
+                body.len()
+            )));
+        }
+        Ok(Some(body))
+    }
+
+    /// A frame's body as a message, or the error response it gets.
+    pub fn parse(body: &[u8]) -> Result<Message, Value> {
+        let value: Value = serde_json::from_slice(body).map_err(|e| {
+            error_response(
+                Value::Null,
+                PARSE_ERROR,
+                format!("Parse error: the message is not valid JSON ({e})"),
+            )
+        })?;
+        serde_json::from_value(value.clone()).map_err(|e| {
+            // Answer with the request's id when it has a valid one.
+            let id = value
+                .get("id")
+                .filter(|id| id.is_number() || id.is_string())
+                .cloned()
+                .unwrap_or(Value::Null);
+            error_response(
+                id,
+                INVALID_REQUEST,
+                format!("Invalid Request: not a JSON-RPC request, response or notification ({e})"),
+            )
+        })
+    }
+
+    fn error_response(id: Value, code: i32, message: String) -> Value {
+        json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+    }
+
+    /// Writes `value` as one frame and flushes.
+    pub fn write_frame(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+        let body = value.to_string();
+        write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+        out.flush()
+    }
+
+    fn invalid(message: impl Into<String>) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, message.into())
     }
 }
 
@@ -815,6 +994,83 @@ mod tests {
         assert_eq!(index.offset(Position::new(0, 2)), 1, "inside the emoji");
         assert_eq!(index.offset(Position::new(0, 99)), text.find('\n').unwrap());
         assert_eq!(index.offset(Position::new(9, 0)), text.len());
+    }
+
+    fn frame(body: &[u8]) -> Vec<u8> {
+        let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        f.extend_from_slice(body);
+        f
+    }
+
+    #[test]
+    fn frames_that_are_not_messages_are_answered_and_reading_goes_on() {
+        let mut input = Vec::new();
+        for body in [
+            &b"{not json"[..],
+            b"\xff\xfe",
+            b"42",
+            br#"{"jsonrpc":"2.0","id":5,"params":{}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#,
+            br#"{"jsonrpc":"2.0","method":"exit"}"#,
+            br#"{"jsonrpc":"2.0","id":2,"method":"after-exit"}"#,
+        ] {
+            input.extend(frame(body));
+        }
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let mut answers = Vec::new();
+        stdio::read_messages(&mut &input[..], &sender, &mut |a| {
+            answers.push(a.clone());
+            Ok(())
+        })
+        .unwrap();
+        let codes: Vec<_> = answers
+            .iter()
+            .map(|a| (a["id"].clone(), a["error"]["code"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (serde_json::Value::Null, -32700),
+                (serde_json::Value::Null, -32700),
+                (serde_json::Value::Null, -32600),
+                (serde_json::json!(5), -32600),
+            ]
+        );
+        assert!(answers.iter().all(|a| a["jsonrpc"] == "2.0"));
+        let methods: Vec<String> = receiver
+            .try_iter()
+            .map(|m| match m {
+                Message::Request(r) => r.method,
+                Message::Notification(n) => n.method,
+                Message::Response(_) => "response".into(),
+            })
+            .collect();
+        assert_eq!(methods, ["shutdown", "exit"], "nothing is read after exit");
+    }
+
+    #[test]
+    fn broken_framing_is_an_error() {
+        for (input, message) in [
+            (&b"Content-Type: x\r\n\r\n{}"[..], "no Content-Length"),
+            (b"Content-Length: ten\r\n\r\n", "not a number"),
+            (
+                b"Content-Length: 10\r\n\r\n{}",
+                "ended inside a message body",
+            ),
+            (b"Content-Length: 2\r\n", "ended inside a message header"),
+            (b"garbage\r\n\r\n", "malformed message header"),
+        ] {
+            let e = stdio::read_frame(&mut &input[..]).unwrap_err();
+            assert!(e.to_string().contains(message), "{e}");
+        }
+        assert_eq!(stdio::read_frame(&mut &b""[..]).unwrap(), None);
+        let mut out = Vec::new();
+        stdio::write_frame(&mut out, &serde_json::json!({"a": "é"})).unwrap();
+        let body = r#"{"a":"é"}"#;
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("Content-Length: {}\r\n\r\n{body}", body.len())
+        );
     }
 
     #[test]

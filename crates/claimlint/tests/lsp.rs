@@ -86,6 +86,14 @@ impl Client {
         stdin.flush().unwrap();
     }
 
+    /// Sends `body` in a frame as it is, valid JSON or not.
+    fn send_raw(&mut self, body: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        stdin.write_all(body).unwrap();
+        stdin.flush().unwrap();
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -406,4 +414,84 @@ fn workspace_configuration_and_suppressions_apply_as_in_check() {
         "{diagnostics:#?}"
     );
     client.shutdown();
+}
+
+#[test]
+fn a_frame_that_is_not_json_gets_a_parse_error_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut client = Client::start(root);
+    // Before initialisation too.
+    client.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
+    let error = client.wait_for(|m| m.get("error").is_some());
+    assert_eq!(error["id"], Value::Null, "{error}");
+    assert_eq!(error["jsonrpc"], "2.0");
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Parse error"),
+        "{error}"
+    );
+    client.initialize(root, json!(["utf-16"]));
+
+    // Bytes that are not UTF-8, then JSON that is not a message.
+    client.send_raw(b"\xff\xfe\x00garbage");
+    let error = client.wait_for(|m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert_eq!(error["id"], Value::Null, "{error}");
+    client.send_raw(br#"{"jsonrpc": "2.0", "id": 77, "params": {}}"#);
+    let error = client.wait_for(|m| m["id"] == 77);
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+
+    // The server still lints and answers.
+    let uri = file_uri(&root.join("draft.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": DRAFT}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert!(find(&diagnostics, "safety.absolute-safe").is_some());
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 14}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("safety.absolute-safe")
+    );
+    assert!(client.backlog.iter().all(|m| m.get("error").is_none()));
+    client.shutdown();
+}
+
+#[test]
+fn broken_framing_ends_the_server_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .arg("lsp")
+        .current_dir(dir.path())
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("claimlint starts");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"Content-Type: text/plain\r\n\r\n{}")
+        .unwrap();
+    drop(stdin);
+    let (tx, rx) = channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    let out = rx.recv_timeout(TIMEOUT).expect("server exits").unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: claimlint lsp: a message header has no Content-Length"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

@@ -153,3 +153,64 @@ fn pre_commit_hook_fails_a_bad_post_and_passes_a_good_one() {
     assert_eq!(good.status.code(), Some(0), "{out}");
     assert!(out.contains("Passed"), "{out}");
 }
+
+/// The `claimlint` hook (`language: rust`) makes pre-commit run `cargo
+/// install --bins --path .` at the repository root: there must be a
+/// package there whose binary is claimlint. (Running that hook would build
+/// claimlint in release mode, minutes on two cores; cargo's own view of the
+/// root is checked instead.)
+#[test]
+fn the_rust_hook_finds_a_package_at_the_root() {
+    let hooks = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    assert!(
+        hooks.contains("- id: claimlint\n  name: claimlint\n"),
+        "{hooks}"
+    );
+    assert!(hooks.contains("  language: rust\n"), "{hooks}");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = run(Command::new(cargo).current_dir(&root).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+    ]));
+    assert!(out.status.success(), "{}", text(&out));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let manifest = root.join("Cargo.toml");
+    let package = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| Path::new(p["manifest_path"].as_str().unwrap()) == manifest)
+        .expect("a package at the repository root");
+    let bins: Vec<(&str, PathBuf)> = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"][0] == "bin")
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap(),
+                PathBuf::from(t["src_path"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bins,
+        [("claimlint", root.join("crates/claimlint/src/main.rs"))]
+    );
+    assert_eq!(package["publish"], serde_json::json!([]), "not published");
+    // It is built only for `cargo install --path .`: build and test work on
+    // the two crates.
+    let defaults = meta["workspace_default_members"].as_array().unwrap();
+    assert_eq!(defaults.len(), 2);
+    assert!(!defaults.contains(&package["id"]));
+}

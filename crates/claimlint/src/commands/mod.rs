@@ -1,7 +1,9 @@
 //! The subcommands, and what they share: loading rules, choosing colours.
 
 pub mod check;
+pub mod completions;
 pub mod init;
+pub mod man;
 pub mod rules;
 pub mod selftest;
 
