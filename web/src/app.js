@@ -532,7 +532,9 @@ async function main() {
   failOnSelect.value = settings.failOn;
   try {
     const module = await compileModule(new URL('claimlint.wasm', import.meta.url));
+    performance.mark('claimlint-module');
     linter = await Claimlint.create(module);
+    performance.mark('claimlint-rules');
   } catch (e) {
     summary.textContent = 'claimlint could not start.';
     showNotice(`claimlint could not start in this browser: ${e.message}`);

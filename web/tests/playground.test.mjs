@@ -147,6 +147,7 @@ describe('the playground', () => {
     assert.ok(report.diagnostics.length >= 15, 'the hype example is full of claims');
     assert.ok(new Set(report.diagnostics.map((d) => d.severity)).size === 3);
     assert.match(await page.textContent('#verdict'), /^Fails \(fail on errors\): \d+ findings? to resolve\./);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(resultsDir(), 'playground.png') });
     await page.screenshot({ path: join(resultsDir(), 'playground-full.png'), fullPage: true });
   });
@@ -286,7 +287,7 @@ describe('the playground', () => {
     });
     assert.deepEqual(selected, [true, d.text]);
     // Characters outside the BMP (two UTF-16 units, four UTF-8 bytes).
-    const astral = '😀 😀 Ketamine cures depression 🧠 and is completely safe.\n';
+    const astral = '😀 café 😀 Ketamine cures depression 🧠 and is completely safe.\n';
     await page.locator('#draft').fill(astral);
     const astralReport = await assertMatchesCli(astral, 'md');
     for (const a of astralReport.diagnostics) {
