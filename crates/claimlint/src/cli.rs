@@ -151,6 +151,22 @@ pub struct CheckArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    /// Report only findings on lines added or changed since this git
+    /// revision (the working tree against it; untracked files count as new).
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+
+    /// Make files skipped while walking folders (too large, binary) fail
+    /// the run with status 2 [default: `fail-on-skipped:` in the
+    /// configuration, else no].
+    #[arg(long)]
+    pub fail_on_skipped: bool,
+
+    /// Show only findings at or above this severity; what fails the run
+    /// is unchanged [default: `min-severity:` in the configuration, else info].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<FailOn>,
+
     /// In HTML, also skip elements matching SELECTOR (repeatable; a tag,
     /// `.class`, `#id`, `[attr=value]` or a combination such as
     /// `div.cookie-banner`; comma-separated lists allowed).

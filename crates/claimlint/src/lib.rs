@@ -14,6 +14,7 @@ pub mod config;
 pub mod fix;
 pub mod lsp;
 pub mod render;
+pub mod since;
 pub mod walk;
 
 use std::io::Write;

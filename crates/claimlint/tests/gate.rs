@@ -767,3 +767,149 @@ fn output_is_identical_for_any_thread_count_in_every_format() {
         assert_eq!(c1, c4);
     }
 }
+
+/// `git` in `dir`, isolated from the user's and the system's configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=claimlint",
+            "-c",
+            "user.email=claimlint@example.org",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn since_reports_only_findings_on_changed_lines() {
+    let repo = Repo::new();
+    // A legacy post with old findings, committed.
+    let legacy = "# Old post\n\nKetamine cures depression.\n\nIt is completely safe.\n";
+    repo.write("content/legacy.md", legacy)
+        .write("content/clean.md", "# Clean\n\nNothing to see.\n");
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "legacy"]);
+
+    // Nothing changed: nothing is reported, and the run passes although the
+    // legacy post has an error.
+    let (out, _, code) = repo.run(&["--since", "HEAD", "--format", "compact"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "No findings in 2 files. Since HEAD: 2 findings on unchanged lines not shown.\n"
+    );
+
+    // A new line with a new finding (a warning), and an untracked post.
+    repo.write(
+        "content/legacy.md",
+        &format!("{legacy}\nA new paragraph: it is risk-free.\n"),
+    );
+    repo.write("content/new.md", "# New\n\nIt cured my pain.\n");
+    let (out, _, code) = repo.run(&[
+        "--since",
+        "HEAD",
+        "--format",
+        "compact",
+        "content/legacy.md",
+    ]);
+    assert_eq!(rules_of(&out), ["content/legacy.md:house.safe"], "{out}");
+    assert!(out.contains("content/legacy.md:7:"), "{out}");
+    // Only the new warning counts: the legacy error does not fail the run.
+    assert_eq!(code, 0, "{out}");
+    let (_, _, code) = repo.run(&[
+        "--since",
+        "HEAD",
+        "--fail-on",
+        "warning",
+        "content/legacy.md",
+    ]);
+    assert_eq!(code, 1);
+
+    // The untracked file is new as a whole; the JSON summary counts what
+    // was hidden.
+    let (out, _, code) = repo.run(&["--since=HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/legacy.md".to_string(), "house.safe".to_string()),
+            ("content/new.md".to_string(), "house.cure".to_string()),
+        ]
+    );
+    assert_eq!(v["summary"]["since"]["unchanged"], 2);
+
+    // A changed line counts once committed too, since an older revision.
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "new"]);
+    let (out, _, _) = repo.run(&["--since", "HEAD~1", "--format", "compact"]);
+    assert_eq!(
+        rules_of(&out),
+        ["content/legacy.md:house.safe", "content/new.md:house.cure"],
+        "{out}"
+    );
+    let (out, _, code) = repo.run(&["--since", "HEAD", "--format", "compact"]);
+    assert_eq!((rules_of(&out).len(), code), (0, 0), "{out}");
+}
+
+#[test]
+fn since_errors_unknown_revision_outside_a_repository_and_option_like_revision() {
+    let repo = Repo::new();
+    repo.write("a.md", "Ketamine cures depression.\n");
+    // Not a repository (and git must not look above the temporary folder).
+    let parent = repo.path().parent().unwrap().to_path_buf();
+    let (_, err, code) = {
+        let out = repo
+            .cmd()
+            .env("GIT_CEILING_DIRECTORIES", &parent)
+            .args(["--since", "main", "a.md"])
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            out.status.code(),
+        )
+    };
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not in a git repository"), "{err}");
+
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "one"]);
+    let (out, err, code) = repo.run(&["--since", "no-such-branch", "a.md"]);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(
+        err.contains("--since `no-such-branch`: no such revision in this repository"),
+        "{err}"
+    );
+
+    // A revision that looks like an option is refused before git runs: with
+    // `--output=…` git would write a file.
+    for bad in ["--since=-x", "--since=--output=leak.txt"] {
+        let (out, err, code) = repo.run(&[bad, "a.md"]);
+        assert_eq!((out.as_str(), code), ("", 2), "{err}");
+        assert!(err.contains("cannot start with `-`"), "{err}");
+    }
+    assert!(!repo.path().join("leak.txt").exists());
+}

@@ -221,6 +221,8 @@ struct Summary {
     baseline: Option<BaselineSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixes_applied: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<SinceSummary>,
 }
 
 impl Summary {
@@ -232,6 +234,7 @@ impl Summary {
             infos: counts.infos,
             baseline: extra.baseline,
             fixes_applied: extra.fixes_applied,
+            since: extra.since,
         }
     }
 }
@@ -250,6 +253,15 @@ pub struct SummaryExtra {
     pub baseline: Option<BaselineSummary>,
     /// Only with `--fix`.
     pub fixes_applied: Option<usize>,
+    /// Only with `--since`.
+    pub since: Option<SinceSummary>,
+}
+
+/// `summary.since` (only with `--since`): findings not shown because no
+/// line they are about changed since the revision.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SinceSummary {
+    pub unchanged: usize,
 }
 
 /// Writes the JSON document a file at a time, so memory does not grow with
@@ -398,6 +410,7 @@ mod tests {
                 fixed: 2,
             }),
             fixes_applied: None,
+            since: Some(SinceSummary { unchanged: 3 }),
         };
         let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";
         let file = |name: &str| SourceFile::new(name, text);

@@ -10,6 +10,7 @@ use super::report::{Rendered, Renderer};
 use crate::baseline::{self, Baseline};
 use crate::cli::CheckArgs;
 use crate::fix;
+use crate::since::Since;
 use crate::walk::{self, Input, ReadProblem, display_path};
 use claimlint_core::diagnostic::{Counts, Severity};
 use claimlint_core::document::Format;
@@ -44,6 +45,8 @@ pub(super) struct Linted {
     pub(super) entries: Vec<baseline::Entry>,
     pub(super) baseline_matched: usize,
     pub(super) baseline_fixed: usize,
+    /// Findings hidden by `--since` (not on a changed line).
+    pub(super) unchanged: usize,
     pub(super) fixes_applied: usize,
     pub(super) diff: Option<String>,
 }
@@ -93,6 +96,8 @@ pub(super) struct Run<'a> {
     pub(super) write_baseline_dir: Option<PathBuf>,
     pub(super) fixing: bool,
     pub(super) fingerprints: bool,
+    /// `--since`: the lines changed since the revision.
+    pub(super) since: Option<Since>,
 }
 
 impl Run<'_> {
@@ -124,9 +129,11 @@ impl Run<'_> {
             .as_ref()
             .map(|b| baseline::entry_path(b.dir(), &job.abs, &shown));
 
+        let changes = self.since.as_ref().map(|s| s.changes(&job.abs));
         let mut current = text.clone();
         let mut fixes_applied = 0;
         let mut pass = 0;
+        let mut unchanged = 0;
         let (file, diagnostics, fingerprints, matched, gone) = loop {
             let report = linter.lint_file(
                 SourceFile::new(shown.clone(), current.clone()),
@@ -156,6 +163,19 @@ impl Run<'_> {
                 diagnostics.retain(|_| *k.next().unwrap_or(&true));
                 let mut k = keep.iter();
                 fingerprints.retain(|_| *k.next().unwrap_or(&true));
+            }
+            if let Some(changes) = &changes {
+                let keep: Vec<bool> = diagnostics
+                    .iter()
+                    .map(|d| changes.keeps(linter.rules(), &file, d))
+                    .collect();
+                unchanged = keep.iter().filter(|k| !**k).count();
+                let mut k = keep.iter();
+                diagnostics.retain(|_| *k.next().unwrap_or(&true));
+                if !fingerprints.is_empty() {
+                    let mut k = keep.iter();
+                    fingerprints.retain(|_| *k.next().unwrap_or(&true));
+                }
             }
             if !self.fixing || pass == MAX_FIX_PASSES {
                 break (file, diagnostics, fingerprints, matched, gone);
@@ -229,6 +249,7 @@ impl Run<'_> {
             entries,
             baseline_matched: matched,
             baseline_fixed: gone,
+            unchanged,
             fixes_applied,
             diff,
         }))

@@ -20,6 +20,7 @@ use crate::ExitStatus;
 use crate::baseline::Baseline;
 use crate::cli::CheckArgs;
 use crate::render::human::{self, Style};
+use crate::since::Since;
 use crate::walk::{self, Input, display_path};
 use claimlint_core::document::{ParseOptions, html::HtmlOptions};
 use claimlint_core::render::OutputFormat;
@@ -73,6 +74,13 @@ pub fn run(
     let options = match HtmlOptions::with_skip(&args.html_skip) {
         Ok(html) => ParseOptions { html },
         Err(message) => return usage_error(err, style_err, &format!("--html-skip: {message}")),
+    };
+    let since = match &args.since {
+        Some(reference) => match Since::load(std::path::Path::new("."), reference) {
+            Ok(since) => Some(since),
+            Err(message) => return usage_error(err, style_err, &message),
+        },
+        None => None,
     };
     let (inputs, walk_errors) = walk::collect(&paths, args.stdin_filename.as_deref());
 
@@ -146,6 +154,7 @@ pub fn run(
         fingerprints: args.baseline.is_some()
             || args.write_baseline.is_some()
             || format == OutputFormat::Sarif,
+        since,
     };
     let mut sink = report::sink(args, format, &settings, style_err, out)?;
     let mut handle = |result: FileResult| -> std::io::Result<()> {

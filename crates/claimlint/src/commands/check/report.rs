@@ -120,6 +120,8 @@ pub(super) struct Totals {
     /// Findings the baseline hid, and baseline entries no longer found.
     pub(super) matched: usize,
     pub(super) gone: usize,
+    /// Findings `--since` hid.
+    pub(super) unchanged: usize,
     pub(super) fixes: usize,
     pub(super) fixed_files: usize,
 }
@@ -131,6 +133,7 @@ impl Totals {
         self.failing += l.failing;
         self.matched += l.baseline_matched;
         self.gone += l.baseline_fixed;
+        self.unchanged += l.unchanged;
         self.fixes += l.fixes_applied;
         self.fixed_files += usize::from(l.fixes_applied > 0);
     }
@@ -221,6 +224,12 @@ impl Summary<'_> {
                 " Baseline: {} not shown, {} fixed since it was written.",
                 plural(totals.matched, "known finding", "known findings"),
                 totals.gone
+            ));
+        }
+        if let Some(reference) = &self.args.since {
+            line.push_str(&format!(
+                " Since {reference}: {} on unchanged lines not shown.",
+                plural(totals.unchanged, "finding", "findings")
             ));
         }
         line.push('\n');
@@ -347,6 +356,9 @@ impl Sink for JsonSink<'_> {
                     fixed: totals.gone,
                 }),
             fixes_applied: self.args.fix.then_some(totals.fixes),
+            since: self.args.since.is_some().then_some(json::SinceSummary {
+                unchanged: totals.unchanged,
+            }),
         };
         self.stream.end(out, &totals.counts, totals.files, extra)?;
         Ok(totals.status())
