@@ -80,6 +80,8 @@ struct ConfigSpec {
     #[serde(default)]
     require_reason: Option<bool>,
     #[serde(default)]
+    fail_on_skipped: Option<bool>,
+    #[serde(default)]
     overrides: Vec<OverrideSpec>,
 }
 
@@ -177,6 +179,8 @@ pub struct Config {
     exclude: Option<GlobSet>,
     pub format: Option<OutputFormat>,
     pub require_reason: Option<bool>,
+    /// Files skipped while walking (too large, binary) fail the run.
+    pub fail_on_skipped: Option<bool>,
 }
 
 /// Parses YAML into `T`, turning a serde error into a located one.
@@ -339,6 +343,7 @@ impl Config {
             exclude,
             format: spec.format.as_ref().map(|s| s.value),
             require_reason: spec.require_reason,
+            fail_on_skipped: spec.fail_on_skipped,
             text,
             dir,
         })

@@ -7,7 +7,7 @@
 //!     "severity": "error", "message": "…", "start": 4711, "end": 4725,
 //!     "line": 38, "column": 54, "end_line": 38, "end_column": 68,
 //!     "text": "best treatment", "suggestion": null, "help": "…"}],
-//!  "summary": {"files": 5, "errors": 3, "warnings": 7, "infos": 2}}
+//!  "summary": {"files": 5, "errors": 3, "warnings": 7, "infos": 2, "skipped": 0}}
 //! ```
 //!
 //! `start`/`end` are byte offsets into the file as read from disk (BOM and
@@ -217,6 +217,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    skipped: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,6 +233,7 @@ impl Summary {
             errors: counts.errors,
             warnings: counts.warnings,
             infos: counts.infos,
+            skipped: extra.skipped,
             baseline: extra.baseline,
             fixes_applied: extra.fixes_applied,
             since: extra.since,
@@ -253,6 +255,8 @@ pub struct SummaryExtra {
     pub baseline: Option<BaselineSummary>,
     /// Only with `--fix`.
     pub fixes_applied: Option<usize>,
+    /// Files found by walking and not linted (too large, binary).
+    pub skipped: usize,
     /// Only with `--since`.
     pub since: Option<SinceSummary>,
 }
@@ -410,6 +414,7 @@ mod tests {
                 fixed: 2,
             }),
             fixes_applied: None,
+            skipped: 1,
             since: Some(SinceSummary { unchanged: 3 }),
         };
         let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";

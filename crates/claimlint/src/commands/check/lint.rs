@@ -27,13 +27,32 @@ pub(super) enum FileResult {
         path: String,
         message: String,
     },
-    /// Not linted, with a warning (too large).
+    /// Not linted while walking a folder (too large, binary): listed in
+    /// the summary, and a failure with `--fail-on-skipped`.
     Skipped {
         path: String,
-        message: String,
+        reason: SkipReason,
+        /// Printed as a warning as the file is reached.
+        warning: Option<String>,
     },
-    /// Not linted, silently (a binary file found by walking).
+    /// Not linted, and nothing to say (standard input that was not read).
     Ignored,
+}
+
+/// Why a file found by walking was not linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum SkipReason {
+    TooLarge,
+    Binary,
+}
+
+impl SkipReason {
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "too large",
+            SkipReason::Binary => "binary",
+        }
+    }
 }
 
 pub(super) struct Linted {
@@ -53,7 +72,11 @@ pub(super) struct Linted {
 
 fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileResult {
     match problem {
-        ReadProblem::Binary if !explicit => FileResult::Ignored,
+        ReadProblem::Binary if !explicit => FileResult::Skipped {
+            path,
+            reason: SkipReason::Binary,
+            warning: None,
+        },
         ReadProblem::Binary => FileResult::Failed {
             path,
             message: "binary file (it contains NUL bytes); claimlint lints text".into(),
@@ -68,9 +91,10 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
         },
         ReadProblem::TooLarge { size, limit } => FileResult::Skipped {
             path,
-            message: format!(
+            reason: SkipReason::TooLarge,
+            warning: Some(format!(
                 "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)"
-            ),
+            )),
         },
         ReadProblem::InvalidUtf8 {
             offset,

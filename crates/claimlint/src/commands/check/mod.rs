@@ -136,6 +136,11 @@ pub fn run(
     };
     let mut totals = Totals {
         failed: walk_errors.len(),
+        fail_on_skipped: args.fail_on_skipped
+            || project
+                .as_ref()
+                .and_then(|c| c.fail_on_skipped)
+                .unwrap_or(false),
         ..Totals::default()
     };
     for e in &walk_errors {
@@ -169,11 +174,18 @@ pub fn run(
                     human::render_plain_error(style_err, &format!("{path}: {message}")).as_bytes(),
                 )?;
             }
-            FileResult::Skipped { path, message } => {
-                err.write_all(
-                    human::render_plain_warning(style_err, &format!("{path}: {message}"))
-                        .as_bytes(),
-                )?;
+            FileResult::Skipped {
+                path,
+                reason,
+                warning,
+            } => {
+                if let Some(message) = warning {
+                    err.write_all(
+                        human::render_plain_warning(style_err, &format!("{path}: {message}"))
+                            .as_bytes(),
+                    )?;
+                }
+                totals.skipped.push((reason, path));
             }
             FileResult::Ignored => {}
         }

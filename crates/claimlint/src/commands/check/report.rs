@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::lint::Linted;
+use super::lint::{Linted, SkipReason};
 use super::load::Setting;
 use super::plural;
 use crate::ExitStatus;
@@ -120,6 +120,10 @@ pub(super) struct Totals {
     /// Findings the baseline hid, and baseline entries no longer found.
     pub(super) matched: usize,
     pub(super) gone: usize,
+    /// Files skipped while walking, with why, in input order.
+    pub(super) skipped: Vec<(SkipReason, String)>,
+    /// `--fail-on-skipped` (or the configuration's `fail-on-skipped:`).
+    pub(super) fail_on_skipped: bool,
     /// Findings `--since` hid.
     pub(super) unchanged: usize,
     pub(super) fixes: usize,
@@ -138,10 +142,47 @@ impl Totals {
         self.fixed_files += usize::from(l.fixes_applied > 0);
     }
 
+    /// Whether skipped files fail the run.
+    fn skipped_fail(&self) -> bool {
+        self.fail_on_skipped && !self.skipped.is_empty()
+    }
+
+    /// The skipped files, for the summary line: " 2 files skipped (too
+    /// large: a.md; binary: b.html)." (empty when none was). A few names
+    /// per reason are listed.
+    fn skipped_note(&self) -> String {
+        const NAMES: usize = 3;
+        if self.skipped.is_empty() {
+            return String::new();
+        }
+        let mut sorted = self.skipped.clone();
+        sorted.sort();
+        let mut groups: Vec<String> = Vec::new();
+        for chunk in sorted.chunk_by(|a, b| a.0 == b.0) {
+            let mut names: Vec<&str> = chunk.iter().take(NAMES).map(|(_, p)| p.as_str()).collect();
+            let more = chunk.len().saturating_sub(NAMES);
+            let more = format!("and {more} more");
+            if chunk.len() > NAMES {
+                names.push(&more);
+            }
+            groups.push(format!("{}: {}", chunk[0].0.label(), names.join(", ")));
+        }
+        format!(
+            " {} skipped ({}){}.",
+            plural(self.skipped.len(), "file", "files"),
+            groups.join("; "),
+            if self.fail_on_skipped {
+                ", which fails the run (--fail-on-skipped)"
+            } else {
+                ""
+            }
+        )
+    }
+
     /// The exit status for findings: 2 if a file could not be linted, 1 if
     /// a finding fails the run, else 0.
     fn status(&self) -> ExitStatus {
-        if self.failed > 0 {
+        if self.failed > 0 || self.skipped_fail() {
             ExitStatus::Error
         } else if self.failing > 0 {
             ExitStatus::Findings
@@ -212,6 +253,7 @@ impl Summary<'_> {
     fn line(&self, totals: &Totals) -> String {
         let mut line = human::summary(&totals.counts, totals.files, totals.failed);
         line.pop();
+        line.push_str(&totals.skipped_note());
         if self.args.fix {
             line.push_str(&format!(
                 " Applied {} in {}.",
@@ -356,6 +398,7 @@ impl Sink for JsonSink<'_> {
                     fixed: totals.gone,
                 }),
             fixes_applied: self.args.fix.then_some(totals.fixes),
+            skipped: totals.skipped.len(),
             since: self.args.since.is_some().then_some(json::SinceSummary {
                 unchanged: totals.unchanged,
             }),
@@ -447,7 +490,7 @@ impl Sink for BaselineSink<'_> {
                 display_path(&self.path)
             )?;
         }
-        Ok(if totals.failed > 0 {
+        Ok(if totals.failed > 0 || totals.skipped_fail() {
             ExitStatus::Error
         } else {
             ExitStatus::Clean
@@ -487,7 +530,7 @@ impl Sink for DiffSink<'_> {
             };
             writeln!(err, "{line}")?;
         }
-        Ok(if totals.failed > 0 {
+        Ok(if totals.failed > 0 || totals.skipped_fail() {
             ExitStatus::Error
         } else if totals.fixes > 0 {
             ExitStatus::Findings
