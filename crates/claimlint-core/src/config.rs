@@ -82,6 +82,8 @@ struct ConfigSpec {
     #[serde(default)]
     fail_on_skipped: Option<bool>,
     #[serde(default)]
+    min_severity: Option<S<Severity>>,
+    #[serde(default)]
     overrides: Vec<OverrideSpec>,
 }
 
@@ -181,6 +183,8 @@ pub struct Config {
     pub require_reason: Option<bool>,
     /// Files skipped while walking (too large, binary) fail the run.
     pub fail_on_skipped: Option<bool>,
+    /// Findings below this severity are not shown.
+    pub min_severity: Option<Severity>,
 }
 
 /// Parses YAML into `T`, turning a serde error into a located one.
@@ -344,6 +348,7 @@ impl Config {
             format: spec.format.as_ref().map(|s| s.value),
             require_reason: spec.require_reason,
             fail_on_skipped: spec.fail_on_skipped,
+            min_severity: spec.min_severity.as_ref().map(|s| s.value),
             text,
             dir,
         })

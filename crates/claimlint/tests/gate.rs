@@ -913,3 +913,48 @@ fn since_errors_unknown_revision_outside_a_repository_and_option_like_revision()
     }
     assert!(!repo.path().join("leak.txt").exists());
 }
+
+#[test]
+fn min_severity_hides_findings_but_not_what_fails_the_run() {
+    let repo = Repo::new();
+    repo.write("a.md", POST).write(
+        "b.md",
+        "A game-changer, a beacon of hope, a game-changer.\n",
+    );
+    // Every finding, counted per rule, then the summary and the hint.
+    let (all, _, code) = repo.run(&["--color", "never"]);
+    assert_eq!(code, 1);
+    // Infos hidden: the per-rule counts and the summary say so.
+    let (shown, _, code) = repo.run(&["--color", "never", "--min-severity", "warning"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("min_severity_warning", shown);
+    assert!(all.len() > shown.len());
+    assert!(all.ends_with("Run `claimlint explain ID` for the evidence behind a rule.\n"));
+    // A hidden info still fails the run at --fail-on info.
+    let (out, _, code) = repo.run(&["--min-severity", "error", "--fail-on", "info", "b.md"]);
+    assert_eq!(
+        (out.as_str(), code),
+        (
+            "No findings in 1 file. 3 findings below error not shown (--min-severity).\n",
+            1
+        )
+    );
+    // The configuration key, and --quiet stays quiet.
+    repo.write(".claimlint.yaml", "min-severity: error\n");
+    let (out, _, _) = repo.run(&["--format", "json", "a.md"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let severities: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["error"]);
+    assert_eq!(v["summary"]["hidden"], 3);
+    let (out, _, code) = repo.run(&["--quiet", "--color", "never", "a.md"]);
+    assert_eq!(code, 1);
+    assert!(
+        !out.contains("Findings by rule") && !out.contains("explain ID"),
+        "{out}"
+    );
+}

@@ -224,6 +224,8 @@ struct Summary {
     fixes_applied: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     since: Option<SinceSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hidden: Option<usize>,
 }
 
 impl Summary {
@@ -237,6 +239,7 @@ impl Summary {
             baseline: extra.baseline,
             fixes_applied: extra.fixes_applied,
             since: extra.since,
+            hidden: extra.hidden,
         }
     }
 }
@@ -259,6 +262,9 @@ pub struct SummaryExtra {
     pub skipped: usize,
     /// Only with `--since`.
     pub since: Option<SinceSummary>,
+    /// Only with `--min-severity` above info: findings not shown (they
+    /// still count towards the exit status).
+    pub hidden: Option<usize>,
 }
 
 /// `summary.since` (only with `--since`): findings not shown because no
@@ -416,6 +422,7 @@ mod tests {
             fixes_applied: None,
             skipped: 1,
             since: Some(SinceSummary { unchanged: 3 }),
+            hidden: Some(4),
         };
         let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";
         let file = |name: &str| SourceFile::new(name, text);

@@ -64,6 +64,11 @@ pub(super) struct Linted {
     pub(super) entries: Vec<baseline::Entry>,
     pub(super) baseline_matched: usize,
     pub(super) baseline_fixed: usize,
+    /// Findings not shown (below `--min-severity`); they still count
+    /// towards `failing`.
+    pub(super) hidden: usize,
+    /// Findings shown, per rule.
+    pub(super) by_rule: Vec<(std::sync::Arc<str>, usize)>,
     /// Findings hidden by `--since` (not on a changed line).
     pub(super) unchanged: usize,
     pub(super) fixes_applied: usize,
@@ -120,6 +125,8 @@ pub(super) struct Run<'a> {
     pub(super) write_baseline_dir: Option<PathBuf>,
     pub(super) fixing: bool,
     pub(super) fingerprints: bool,
+    /// Findings below this severity are not shown (`--min-severity`).
+    pub(super) min_severity: Severity,
     /// `--since`: the lines changed since the revision.
     pub(super) since: Option<Since>,
 }
@@ -240,14 +247,8 @@ impl Run<'_> {
             Some(f) => f.into(),
             None => job.policy.fail_on().unwrap_or(Severity::Error),
         };
-        let mut counts = Counts::default();
-        let mut failing = 0;
-        for d in &diagnostics {
-            counts.add(d.severity);
-            if d.severity >= fail_on {
-                failing += 1;
-            }
-        }
+        // What fails the run is counted before `--min-severity` hides anything.
+        let failing = diagnostics.iter().filter(|d| d.severity >= fail_on).count();
         let entries = match &self.write_baseline_dir {
             Some(dir) => {
                 let path = baseline::entry_path(dir, &job.abs, &shown);
@@ -265,6 +266,30 @@ impl Run<'_> {
             }
             None => Vec::new(),
         };
+        let (mut diagnostics, mut fingerprints) = (diagnostics, fingerprints);
+        let before = diagnostics.len();
+        if self.min_severity > Severity::Info {
+            let keep: Vec<bool> = diagnostics
+                .iter()
+                .map(|d| d.severity >= self.min_severity)
+                .collect();
+            let mut k = keep.iter();
+            diagnostics.retain(|_| *k.next().unwrap_or(&true));
+            if !fingerprints.is_empty() {
+                let mut k = keep.iter();
+                fingerprints.retain(|_| *k.next().unwrap_or(&true));
+            }
+        }
+        let hidden = before - diagnostics.len();
+        let mut counts = Counts::default();
+        let mut by_rule: Vec<(std::sync::Arc<str>, usize)> = Vec::new();
+        for d in &diagnostics {
+            counts.add(d.severity);
+            match by_rule.iter_mut().find(|(r, _)| *r == d.rule) {
+                Some((_, n)) => *n += 1,
+                None => by_rule.push((d.rule.clone(), 1)),
+            }
+        }
         let rendered = self.renderer.render(&file, &diagnostics, &fingerprints);
         FileResult::Linted(Box::new(Linted {
             counts,
@@ -274,6 +299,8 @@ impl Run<'_> {
             baseline_matched: matched,
             baseline_fixed: gone,
             unchanged,
+            hidden,
+            by_rule,
             fixes_applied,
             diff,
         }))

@@ -22,6 +22,7 @@ use crate::cli::CheckArgs;
 use crate::render::human::{self, Style};
 use crate::since::Since;
 use crate::walk::{self, Input, display_path};
+use claimlint_core::diagnostic::Severity;
 use claimlint_core::document::{ParseOptions, html::HtmlOptions};
 use claimlint_core::render::OutputFormat;
 use lint::{FileResult, Run};
@@ -98,6 +99,11 @@ pub fn run(
         .format
         .or(project.as_ref().and_then(|c| c.format))
         .unwrap_or(OutputFormat::Human);
+    let min_severity = args
+        .min_severity
+        .map(Severity::from)
+        .or(project.as_ref().and_then(|c| c.min_severity))
+        .unwrap_or(Severity::Info);
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
             Ok(b) => Some(b),
@@ -160,7 +166,9 @@ pub fn run(
             || args.write_baseline.is_some()
             || format == OutputFormat::Sarif,
         since,
+        min_severity,
     };
+    totals.min_severity = (min_severity > Severity::Info).then_some(min_severity);
     let mut sink = report::sink(args, format, &settings, style_err, out)?;
     let mut handle = |result: FileResult| -> std::io::Result<()> {
         match result {

@@ -124,6 +124,12 @@ pub(super) struct Totals {
     pub(super) skipped: Vec<(SkipReason, String)>,
     /// `--fail-on-skipped` (or the configuration's `fail-on-skipped:`).
     pub(super) fail_on_skipped: bool,
+    /// Findings below `--min-severity`, not shown.
+    pub(super) hidden: usize,
+    /// `--min-severity`, when above info.
+    pub(super) min_severity: Option<Severity>,
+    /// Findings shown, per rule.
+    pub(super) by_rule: BTreeMap<std::sync::Arc<str>, usize>,
     /// Findings `--since` hid.
     pub(super) unchanged: usize,
     pub(super) fixes: usize,
@@ -138,6 +144,10 @@ impl Totals {
         self.matched += l.baseline_matched;
         self.gone += l.baseline_fixed;
         self.unchanged += l.unchanged;
+        self.hidden += l.hidden;
+        for (rule, n) in &l.by_rule {
+            *self.by_rule.entry(rule.clone()).or_default() += n;
+        }
         self.fixes += l.fixes_applied;
         self.fixed_files += usize::from(l.fixes_applied > 0);
     }
@@ -227,7 +237,14 @@ pub(super) fn sink<'a>(
     }
     let summary = Summary { args };
     Ok(match format {
-        OutputFormat::Human | OutputFormat::Compact => Box::new(TextSink { summary }),
+        OutputFormat::Human => Box::new(TextSink {
+            summary,
+            by_rule: true,
+        }),
+        OutputFormat::Compact => Box::new(TextSink {
+            summary,
+            by_rule: false,
+        }),
         OutputFormat::Github => Box::new(GithubSink {
             summary,
             annotations: Vec::new(),
@@ -253,6 +270,14 @@ impl Summary<'_> {
     fn line(&self, totals: &Totals) -> String {
         let mut line = human::summary(&totals.counts, totals.files, totals.failed);
         line.pop();
+        if let Some(min) = totals.min_severity
+            && totals.hidden > 0
+        {
+            line.push_str(&format!(
+                " {} below {min} not shown (--min-severity).",
+                plural(totals.hidden, "finding", "findings"),
+            ));
+        }
         line.push_str(&totals.skipped_note());
         if self.args.fix {
             line.push_str(&format!(
@@ -283,6 +308,33 @@ impl Summary<'_> {
 /// ready, so memory does not grow with the number of files.
 struct TextSink<'a> {
     summary: Summary<'a>,
+    /// Human output: findings per rule before the summary line, and where
+    /// to read about a rule after it.
+    by_rule: bool,
+}
+
+/// Rules listed in the human summary (the most frequent first).
+const TOP_RULES: usize = 5;
+
+/// The human summary's findings per rule, the most frequent first: a few
+/// lines, then how many rules are not listed.
+fn rule_counts(totals: &Totals) -> String {
+    let mut rules: Vec<(&str, usize)> = totals.by_rule.iter().map(|(r, n)| (&**r, *n)).collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let width = rules.first().map_or(1, |(_, n)| n.to_string().len());
+    let mut text = String::from("Findings by rule:\n");
+    for (rule, n) in rules.iter().take(TOP_RULES) {
+        text.push_str(&format!("  {n:>width$}  {rule}\n"));
+    }
+    if rules.len() > TOP_RULES {
+        let rest: usize = rules[TOP_RULES..].iter().map(|(_, n)| n).sum();
+        text.push_str(&format!(
+            "  and {} from {}\n",
+            plural(rest, "finding", "findings"),
+            plural(rules.len() - TOP_RULES, "more rule", "more rules")
+        ));
+    }
+    text
 }
 
 impl Sink for TextSink<'_> {
@@ -300,7 +352,14 @@ impl Sink for TextSink<'_> {
         totals: &Totals,
     ) -> std::io::Result<ExitStatus> {
         if !self.summary.args.quiet {
+            let listed = self.by_rule && !totals.by_rule.is_empty();
+            if listed {
+                out.write_all(rule_counts(totals).as_bytes())?;
+            }
             out.write_all(self.summary.line(totals).as_bytes())?;
+            if listed {
+                out.write_all(b"Run `claimlint explain ID` for the evidence behind a rule.\n")?;
+            }
         }
         Ok(totals.status())
     }
@@ -399,6 +458,7 @@ impl Sink for JsonSink<'_> {
                 }),
             fixes_applied: self.args.fix.then_some(totals.fixes),
             skipped: totals.skipped.len(),
+            hidden: totals.min_severity.map(|_| totals.hidden),
             since: self.args.since.is_some().then_some(json::SinceSummary {
                 unchanged: totals.unchanged,
             }),
