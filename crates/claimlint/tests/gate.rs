@@ -958,3 +958,126 @@ fn min_severity_hides_findings_but_not_what_fails_the_run() {
         "{out}"
     );
 }
+
+/// A post stuffed with one phrase (the built-in pack's keyword-stuffing
+/// rule finds it): the finding's related locations are its repeats.
+fn stuffed_post() -> String {
+    let mut text = String::from("# Ketamine clinic Denver\n\n");
+    for i in 0..8 {
+        text.push_str(&format!(
+            "Our ketamine clinic Denver team helps patients ({i}). Call the ketamine clinic Denver today.\n\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn related_locations_in_json_sarif_and_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = stuffed_post();
+    std::fs::write(dir.path().join("stuffed.md"), &text).unwrap();
+    let run = |args: &[&str]| {
+        let out = claimlint()
+            .current_dir(dir.path())
+            .args(["--isolated", "--color", "never", "stuffed.md"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    // JSON: each related location is positioned like the finding itself.
+    let v: Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let stuffing = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "integrity.keyword-stuffing" && d["line"] == 1)
+        .expect("stuffing finding");
+    let related = stuffing["related"].as_array().unwrap();
+    // The title's phrase is the first occurrence; each paragraph repeats it.
+    assert_eq!(related.len(), 8, "{related:#?}");
+    for (i, r) in related.iter().enumerate() {
+        let (start, end) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], "ketamine clinic Denver");
+        assert_eq!(r["text"], "ketamine clinic Denver");
+        assert_eq!(r["line"], 3 + 2 * i);
+        assert_eq!(r["column"], 5);
+        assert_eq!(r["end_line"], r["line"]);
+        assert_eq!(r["end_column"], 5 + "ketamine clinic Denver".len());
+        assert_eq!(r["message"], "repeated here");
+    }
+    // Findings about one place have no `related` field.
+    let single = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] != "integrity.keyword-stuffing")
+        .expect("another finding");
+    assert!(single.get("related").is_none(), "{single:#?}");
+
+    // SARIF: relatedLocations, valid against the schema.
+    let log: Value = serde_json::from_str(&run(&["--format", "sarif"])).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "integrity.keyword-stuffing"
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+        })
+        .expect("stuffing result");
+    let locations = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(locations.len(), 8);
+    assert_eq!(locations[0]["id"], 1);
+    assert_eq!(locations[0]["message"]["text"], "repeated here");
+    let region = &locations[7]["physicalLocation"]["region"];
+    assert_eq!(
+        (
+            &region["startLine"],
+            &region["startColumn"],
+            &region["snippet"]["text"]
+        ),
+        (
+            &Value::from(17),
+            &Value::from(5),
+            &Value::from("ketamine clinic Denver")
+        )
+    );
+
+    // Human: a secondary label under the first three repeats (the note
+    // lists the lines of all).
+    let human = run(&[]);
+    let block = &human[human.find("warning[integrity.keyword-stuffing]").unwrap()..];
+    let block = &block[..block.find("\n\n").unwrap()];
+    let labelled: Vec<&str> = block
+        .lines()
+        .filter(|l| l.trim_end().ends_with("------ repeated here"))
+        .collect();
+    assert_eq!(labelled.len(), 3, "{block}");
+    assert!(
+        block.contains("5 | Our ketamine clinic Denver team helps patients (1)."),
+        "{block}"
+    );
+    assert!(
+        block.contains("note: repeated on lines 3, 5, 7, 9, 11, 13, 15, 17"),
+        "{block}"
+    );
+}

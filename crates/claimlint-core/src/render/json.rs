@@ -38,6 +38,40 @@ pub struct JsonDiagnostic<'a> {
     pub text: &'a str,
     pub suggestion: Option<&'a str>,
     pub help: Option<&'a str>,
+    /// Other places the finding is about (present when there are any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated<'a>>,
+}
+
+/// A related location of a diagnostic (the first copy of a repeated
+/// block, each repeat of a stuffed phrase), positioned like the diagnostic.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonRelated<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> JsonRelated<'a> {
+    pub fn new(file: &'a SourceFile, r: &'a crate::diagnostic::Related) -> Self {
+        let start = file.line_col(r.span.start);
+        let end = file.line_col(r.span.end);
+        Self {
+            start: r.span.start,
+            end: r.span.end,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            text: file.text().get(r.span.clone()).unwrap_or(""),
+            message: &r.label,
+        }
+    }
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -59,6 +93,11 @@ impl<'a> JsonDiagnostic<'a> {
             text: file.text().get(d.span.clone()).unwrap_or(""),
             suggestion: d.suggestion.as_deref(),
             help: d.help.as_deref(),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated::new(file, r))
+                .collect(),
         }
     }
 }
@@ -104,6 +143,18 @@ impl JsonDiagnostic<'_> {
             match value {
                 Some(value) => push_str(out, value),
                 None => out.extend_from_slice(b"null"),
+            }
+        }
+        if !self.related.is_empty() {
+            // Rare (repetition findings): serialised by serde_json and
+            // indented to the item's depth.
+            out.extend_from_slice(b",\n      \"related\": ");
+            let text = serde_json::to_string_pretty(&self.related).unwrap_or_else(|_| "[]".into());
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b"\n      ");
+                }
+                out.extend_from_slice(line.as_bytes());
             }
         }
         out.extend_from_slice(b"\n    }");
@@ -433,6 +484,16 @@ mod tests {
             severity: Severity::Warning,
             message: "tab\t, newline\n, \u{1}, \u{7f}, caf\u{e9} \u{1F600} </".into(),
             suggestion: Some("\"may\" help\r\n".into()),
+            related: vec![
+                crate::diagnostic::Related {
+                    span: 10..14,
+                    label: "first \"copy\"".into(),
+                },
+                crate::diagnostic::Related {
+                    span: 22..27,
+                    label: "repeated here".into(),
+                },
+            ],
             ..diagnostic(0, Some("\u{2028}"))
         };
         // No files, files without findings, and findings spread over files.
