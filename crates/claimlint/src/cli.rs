@@ -21,6 +21,7 @@ Examples:
   claimlint --fix content/             apply substitution fixes (--diff to preview)
   claimlint init                       write a commented .claimlint.yaml
   claimlint explain safety.not-addictive
+  claimlint lexicons                   the word lists rules read context with
   claimlint test-rules my-rules/       run the examples of your own rules
   claimlint lsp                        language server for editors (stdio)";
 
@@ -47,8 +48,11 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules.
     Rules(RulesArgs),
-    /// Explain a rule: why it exists, its sources and examples.
+    /// Explain a rule (why it exists, its sources and examples), or list
+    /// the rules of a category.
     Explain(ExplainArgs),
+    /// List the loaded lexicons and their terms.
+    Lexicons(LexiconsArgs),
     /// Run every rule's own valid/invalid examples.
     TestRules(TestRulesArgs),
     /// Run the language server (LSP over stdin/stdout) for editors.
@@ -232,8 +236,20 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct LexiconsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
-    /// Rule id, e.g. `safety.not-addictive`.
+    /// Rule id (e.g. `safety.not-addictive`), a category (`safety`: its
+    /// rules are listed), or one of claimlint's own finding ids
+    /// (`claimlint.unused-suppression`).
     #[arg(value_name = "ID")]
     pub id: String,
 
