@@ -147,6 +147,13 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
+    /// How to read files that are not UTF-8: `auto` (detect the encoding
+    /// and say so in a note) or an encoding for every file, e.g.
+    /// `windows-1252`. Byte offsets in the output stay those of the file as
+    /// stored.
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = crate::encoding::EncodingChoice::parse)]
+    pub encoding: crate::encoding::EncodingChoice,
+
     /// Skip files larger than this many bytes (with a warning).
     #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod encoding;
 pub mod fix;
 pub mod lsp;
 pub mod render;

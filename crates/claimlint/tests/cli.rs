@@ -266,15 +266,104 @@ fn io_problems_exit_2_and_name_the_path() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("binary file"));
+    // Not UTF-8: read as UTF-8 only (`--encoding utf-8`), an error saying
+    // where; undecodable in the encoding given, an error too.
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"Ketamine caf\xe9 cures depression.\n").unwrap();
     claimlint()
+        .args(["--encoding", "utf-8"])
         .arg(&bad)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
             "not valid UTF-8 (first invalid byte at offset 12)",
         ));
+    let sjis = dir.path().join("sjis.txt");
+    std::fs::write(&sjis, b"Ketamine \x81 cures depression.\n").unwrap();
+    claimlint()
+        .args(["--encoding", "shift_jis"])
+        .arg(&sjis)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not valid Shift_JIS (--encoding); nothing in this file was linted",
+        ));
+    claimlint()
+        .args(["--encoding", "klingon"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding `klingon`"));
+}
+
+/// A post saved by Word in Windows-1252: curly quotes and an em dash (one
+/// byte each as stored, three in UTF-8) before a claim.
+const CP1252_POST: &[u8] =
+    b"# \x93Miracle\x94 care\r\n\r\nOur clinic \x97 the best in town \x97 says ketamine cures depression.\r\n";
+
+#[test]
+fn windows_1252_files_are_detected_and_offsets_index_the_stored_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("word.md");
+    std::fs::write(&path, CP1252_POST).unwrap();
+    let lint = |args: &[&str]| {
+        let out = claimlint()
+            .args(["--format", "json"])
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            out.status.code(),
+        )
+    };
+    for (args, detected) in [
+        (&[][..], true),
+        (&["--encoding", "windows-1252"][..], false),
+    ] {
+        let (v, stderr, code) = lint(args);
+        assert_eq!(code, Some(1), "{stderr}");
+        let note = format!(
+            "note: {}: not valid UTF-8; read as windows-1252{}",
+            path.display(),
+            if detected { " (detected)" } else { "" }
+        );
+        assert!(stderr.contains(&note), "{stderr}");
+        let cure = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["text"] == "cures")
+            .expect("the cure claim is found");
+        let (start, end) = (
+            cure["start"].as_u64().unwrap() as usize,
+            cure["end"].as_u64().unwrap() as usize,
+        );
+        // Offsets into the file as stored; the column counts characters.
+        assert_eq!(&CP1252_POST[start..end], b"cures");
+        assert_eq!(
+            (cure["line"].as_u64(), cure["column"].as_u64()),
+            (Some(3), Some(47))
+        );
+        // Every finding's offsets delimit its text in the stored bytes.
+        for d in v["diagnostics"].as_array().unwrap() {
+            let (s, e) = (
+                d["start"].as_u64().unwrap() as usize,
+                d["end"].as_u64().unwrap() as usize,
+            );
+            let (stored, _, _) = encoding_rs::WINDOWS_1252.encode(d["text"].as_str().unwrap());
+            assert_eq!(&CP1252_POST[s..e], &*stored, "{d:#}");
+        }
+    }
+    // A file in another encoding is never rewritten as UTF-8 by --fix.
+    claimlint()
+        .args(["--fix", "--quiet"])
+        .arg(&path)
+        .assert()
+        .stderr(predicate::str::contains("fixes are not applied to it"));
+    assert_eq!(std::fs::read(&path).unwrap(), CP1252_POST);
 }
 
 fn rule_error(fixture: &str, extra: &[&str]) -> String {

@@ -237,6 +237,17 @@ pub struct Items {
 impl Items {
     /// `diagnostics` of `file`, in the contract's field order.
     pub fn new(file: &SourceFile, diagnostics: &[Diagnostic]) -> Self {
+        Self::with_offsets(file, diagnostics, &|offset| offset)
+    }
+
+    /// As [`Items::new`], with `start`/`end` (and those of related
+    /// locations) passed through `offset`: for a file decoded from another
+    /// encoding, offsets into the bytes as stored.
+    pub fn with_offsets(
+        file: &SourceFile,
+        diagnostics: &[Diagnostic],
+        offset: &dyn Fn(usize) -> usize,
+    ) -> Self {
         // About 650 bytes each with the default pack.
         let mut json = Vec::with_capacity(diagnostics.len() * 704);
         let mut path = Vec::new();
@@ -245,7 +256,14 @@ impl Items {
             if i > 0 {
                 json.extend_from_slice(b",\n");
             }
-            JsonDiagnostic::new(file, d).write_item(&path, &mut json);
+            let mut item = JsonDiagnostic::new(file, d);
+            item.start = offset(item.start);
+            item.end = offset(item.end);
+            for r in &mut item.related {
+                r.start = offset(r.start);
+                r.end = offset(r.end);
+            }
+            item.write_item(&path, &mut json);
         }
         Items {
             json,

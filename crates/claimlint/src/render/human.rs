@@ -156,6 +156,14 @@ pub fn render_plain_error(style: Style, message: &str) -> String {
     out
 }
 
+/// A one-line note without a file.
+pub fn render_plain_note(style: Style, message: &str) -> String {
+    let group: Group<'_> = Group::with_title(Level::NOTE.primary_title(message));
+    let mut out = style.renderer().render(&[group]);
+    out.push('\n');
+    out
+}
+
 /// A one-line warning without a file.
 pub fn render_plain_warning(style: Style, message: &str) -> String {
     let group: Group<'_> = Group::with_title(Level::WARNING.primary_title(message));

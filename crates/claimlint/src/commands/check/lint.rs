@@ -9,6 +9,7 @@ use super::load::{Job, Setting};
 use super::report::{Rendered, Renderer};
 use crate::baseline::{self, Baseline};
 use crate::cli::CheckArgs;
+use crate::encoding::EncodingChoice;
 use crate::fix;
 use crate::since::Since;
 use crate::walk::{self, Input, ReadProblem, display_path};
@@ -73,6 +74,9 @@ pub(super) struct Linted {
     pub(super) unchanged: usize,
     pub(super) fixes_applied: usize,
     pub(super) diff: Option<String>,
+    /// Said on standard error as the file is reached (how a file that is
+    /// not UTF-8 was read).
+    pub(super) note: Option<String>,
 }
 
 fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileResult {
@@ -111,6 +115,10 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
                 "not valid UTF-8 (first invalid byte at offset {offset}); nothing in this file was linted, convert it to UTF-8"
             ),
         },
+        ReadProblem::Undecodable(encoding) => FileResult::Failed {
+            path,
+            message: format!("not valid {encoding} (--encoding); nothing in this file was linted"),
+        },
         ReadProblem::Io(message) => FileResult::Failed { path, message },
     }
 }
@@ -137,9 +145,9 @@ impl Run<'_> {
     pub(super) fn lint(
         &self,
         job: &Job,
-        stdin: &Option<Result<String, ReadProblem>>,
+        stdin: &Option<Result<walk::Text, ReadProblem>>,
     ) -> FileResult {
-        let (shown, text) = match &job.input {
+        let (shown, read) = match &job.input {
             Input::Stdin { name } => match stdin {
                 Some(Ok(text)) => (name.clone(), text.clone()),
                 Some(Err(problem)) => return problem_result(name.clone(), problem.clone(), true),
@@ -147,12 +155,13 @@ impl Run<'_> {
             },
             Input::File { path, explicit } => {
                 let shown = display_path(path);
-                match walk::read_file(path, self.args.max_file_size) {
+                match walk::read_file(path, self.args.max_file_size, self.args.encoding) {
                     Ok(text) => (shown, text),
                     Err(problem) => return problem_result(shown, problem, *explicit),
                 }
             }
         };
+        let walk::Text { text, transcoded } = read;
         let linter = &self.settings[job.setting].linter;
         let format = Format::from_path(&shown);
         let baseline_path = self
@@ -208,7 +217,9 @@ impl Run<'_> {
                     fingerprints.retain(|_| *k.next().unwrap_or(&true));
                 }
             }
-            if !self.fixing || pass == MAX_FIX_PASSES {
+            // Fixes are written as UTF-8: a file in another encoding is
+            // not fixed.
+            if !self.fixing || transcoded.is_some() || pass == MAX_FIX_PASSES {
                 break (file, diagnostics, fingerprints, matched, gone);
             }
             let (fixed, n) = claimlint_core::fix::apply(&current, &diagnostics);
@@ -290,7 +301,22 @@ impl Run<'_> {
                 None => by_rule.push((d.rule.clone(), 1)),
             }
         }
-        let rendered = self.renderer.render(&file, &diagnostics, &fingerprints);
+        let offsets = transcoded.as_ref().map(|t| &t.map);
+        let rendered = self
+            .renderer
+            .render(&file, &diagnostics, &fingerprints, offsets);
+        let note = transcoded.as_ref().map(|t| {
+            format!(
+                "{shown}: not valid UTF-8; read as {}{}{}",
+                t.encoding.name(),
+                if t.detected { " (detected)" } else { "" },
+                if self.fixing {
+                    "; fixes are not applied to it"
+                } else {
+                    ""
+                }
+            )
+        });
         FileResult::Linted(Box::new(Linted {
             counts,
             failing,
@@ -303,12 +329,13 @@ impl Run<'_> {
             by_rule,
             fixes_applied,
             diff,
+            note,
         }))
     }
 }
 
 /// Standard input, read once, up to `limit` bytes.
-pub(super) fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
+pub(super) fn read_stdin(limit: u64, choice: EncodingChoice) -> Result<walk::Text, ReadProblem> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
@@ -321,5 +348,5 @@ pub(super) fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
             limit,
         });
     }
-    walk::decode(bytes)
+    walk::decode(bytes, choice)
 }

@@ -120,7 +120,7 @@ pub fn run(
     let stdin = jobs
         .iter()
         .any(|j| matches!(j.input, Input::Stdin { .. }))
-        .then(|| lint::read_stdin(args.max_file_size));
+        .then(|| lint::read_stdin(args.max_file_size, args.encoding));
     let settings: Vec<Setting> = settings
         .into_iter()
         .map(|s| Setting {
@@ -173,6 +173,9 @@ pub fn run(
     let mut handle = |result: FileResult| -> std::io::Result<()> {
         match result {
             FileResult::Linted(linted) => {
+                if let Some(note) = &linted.note {
+                    err.write_all(human::render_plain_note(style_err, note).as_bytes())?;
+                }
                 totals.add(&linted);
                 sink.file(out, *linted)?;
             }

@@ -17,6 +17,7 @@ use super::plural;
 use crate::ExitStatus;
 use crate::baseline;
 use crate::cli::CheckArgs;
+use crate::encoding::OffsetMap;
 use crate::render::github;
 use crate::render::human::{self, Style};
 use crate::walk::{self, display_path};
@@ -68,6 +69,7 @@ impl Renderer {
         file: &SourceFile,
         diagnostics: &[Diagnostic],
         fingerprints: &[String],
+        offsets: Option<&OffsetMap>,
     ) -> Rendered {
         match self {
             Renderer::Human(style) => Rendered::Text(
@@ -94,7 +96,11 @@ impl Renderer {
                     })
                     .collect(),
             ),
-            Renderer::Json => Rendered::Json(json::Items::new(file, diagnostics)),
+            Renderer::Json => Rendered::Json(match offsets {
+                // JSON offsets index the file as stored.
+                Some(map) => json::Items::with_offsets(file, diagnostics, &|o| map.stored(o)),
+                None => json::Items::new(file, diagnostics),
+            }),
             Renderer::Sarif => Rendered::Sarif(
                 diagnostics
                     .iter()
