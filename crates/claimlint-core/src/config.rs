@@ -80,6 +80,10 @@ struct ConfigSpec {
     #[serde(default)]
     require_reason: Option<bool>,
     #[serde(default)]
+    fail_on_skipped: Option<bool>,
+    #[serde(default)]
+    min_severity: Option<S<Severity>>,
+    #[serde(default)]
     overrides: Vec<OverrideSpec>,
 }
 
@@ -177,6 +181,10 @@ pub struct Config {
     exclude: Option<GlobSet>,
     pub format: Option<OutputFormat>,
     pub require_reason: Option<bool>,
+    /// Files skipped while walking (too large, binary) fail the run.
+    pub fail_on_skipped: Option<bool>,
+    /// Findings below this severity are not shown.
+    pub min_severity: Option<Severity>,
 }
 
 /// Parses YAML into `T`, turning a serde error into a located one.
@@ -339,6 +347,8 @@ impl Config {
             exclude,
             format: spec.format.as_ref().map(|s| s.value),
             require_reason: spec.require_reason,
+            fail_on_skipped: spec.fail_on_skipped,
+            min_severity: spec.min_severity.as_ref().map(|s| s.value),
             text,
             dir,
         })

@@ -21,6 +21,7 @@ Examples:
   claimlint --fix content/             apply substitution fixes (--diff to preview)
   claimlint init                       write a commented .claimlint.yaml
   claimlint explain safety.not-addictive
+  claimlint lexicons                   the word lists rules read context with
   claimlint test-rules my-rules/       run the examples of your own rules
   claimlint lsp                        language server for editors (stdio)
   claimlint completions bash           shell completions (also zsh, fish…)
@@ -49,8 +50,11 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules.
     Rules(RulesArgs),
-    /// Explain a rule: why it exists, its sources and examples.
+    /// Explain a rule (why it exists, its sources and examples), or list
+    /// the rules of a category.
     Explain(ExplainArgs),
+    /// List the loaded lexicons and their terms.
+    Lexicons(LexiconsArgs),
     /// Run every rule's own valid/invalid examples.
     TestRules(TestRulesArgs),
     /// Run the language server (LSP over stdin/stdout) for editors.
@@ -149,6 +153,13 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
+    /// How to read files that are not UTF-8: `auto` (detect the encoding
+    /// and say so in a note) or an encoding for every file, e.g.
+    /// `windows-1252`. Byte offsets in the output stay those of the file as
+    /// stored.
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = crate::encoding::EncodingChoice::parse)]
+    pub encoding: crate::encoding::EncodingChoice,
+
     /// Skip files larger than this many bytes (with a warning).
     #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -156,6 +167,22 @@ pub struct CheckArgs {
     /// Do not print the summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Report only findings on lines added or changed since this git
+    /// revision (the working tree against it; untracked files count as new).
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+
+    /// Make files skipped while walking folders (too large, binary) fail
+    /// the run with status 2 [default: `fail-on-skipped:` in the
+    /// configuration, else no].
+    #[arg(long)]
+    pub fail_on_skipped: bool,
+
+    /// Show only findings at or above this severity; what fails the run
+    /// is unchanged [default: `min-severity:` in the configuration, else info].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<FailOn>,
 
     /// In HTML, also skip elements matching SELECTOR (repeatable; a tag,
     /// `.class`, `#id`, `[attr=value]` or a combination such as
@@ -222,8 +249,20 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct LexiconsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
-    /// Rule id, e.g. `safety.not-addictive`.
+    /// Rule id (e.g. `safety.not-addictive`), a category (`safety`: its
+    /// rules are listed), or one of claimlint's own finding ids
+    /// (`claimlint.unused-suppression`).
     #[arg(value_name = "ID")]
     pub id: String,
 

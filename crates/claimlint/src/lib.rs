@@ -11,9 +11,11 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod encoding;
 pub mod fix;
 pub mod lsp;
 pub mod render;
+pub mod since;
 pub mod walk;
 
 use std::io::Write;
@@ -33,10 +35,14 @@ pub enum ExitStatus {
 /// `err`. An error writing to `out` (such as a closed pipe) is returned.
 pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
     match cli.command {
-        None => commands::check::run(&cli.check, out, err),
+        None => match commands::bare_word(&cli.check.paths, out, err)? {
+            Some(status) => Ok(status),
+            None => commands::check::run(&cli.check, out, err),
+        },
         Some(cli::Command::Check(args)) => commands::check::run(&args, out, err),
         Some(cli::Command::Rules(args)) => commands::rules::list(&args, out, err),
         Some(cli::Command::Explain(args)) => commands::rules::explain(&args, out, err),
+        Some(cli::Command::Lexicons(args)) => commands::rules::lexicons(&args, out, err),
         Some(cli::Command::TestRules(args)) => commands::selftest::run(&args, out, err),
         Some(cli::Command::Lsp(args)) => lsp::run(&args, err),
         Some(cli::Command::Init(args)) => commands::init::run(&args, out, err),

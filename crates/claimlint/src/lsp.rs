@@ -361,6 +361,18 @@ impl Server<'_> {
                         .map(|href| lsp_types::CodeDescription { href }),
                     source: Some("claimlint".into()),
                     message,
+                    related_information: (!d.related.is_empty()).then(|| {
+                        d.related
+                            .iter()
+                            .map(|r| lsp_types::DiagnosticRelatedInformation {
+                                location: lsp_types::Location::new(
+                                    uri.clone(),
+                                    index.range(&r.span),
+                                ),
+                                message: r.label.clone(),
+                            })
+                            .collect()
+                    }),
                     ..Default::default()
                 }
             })

@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
+use crate::encoding::{self, EncodingChoice, Transcoded};
+
 /// Files larger than this are skipped with a warning (by default).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
@@ -250,12 +252,15 @@ pub enum ReadProblem {
         size: u64,
         limit: u64,
     },
-    /// Not UTF-8: an error, with where decoding failed.
+    /// Not UTF-8 (and no other encoding could be told): an error, with
+    /// where decoding failed.
     InvalidUtf8 {
         offset: usize,
         line: usize,
         column: usize,
     },
+    /// Not valid in the encoding given with `--encoding` (or detected).
+    Undecodable(&'static str),
     Io(String),
 }
 
@@ -265,12 +270,46 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
-/// Decodes bytes as text.
-pub fn decode(bytes: Vec<u8>) -> Result<String, ReadProblem> {
+/// Text read from a file, and how it was decoded when it was not UTF-8.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub text: String,
+    pub transcoded: Option<Transcoded>,
+}
+
+/// Decodes bytes as text: UTF-8, or as `choice` says.
+pub fn decode(bytes: Vec<u8>, choice: EncodingChoice) -> Result<Text, ReadProblem> {
     if looks_binary(&bytes) {
         return Err(ReadProblem::Binary);
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let bytes = match choice {
+        EncodingChoice::Fixed(e) if e != encoding_rs::UTF_8 => bytes,
+        _ => match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Text {
+                    text,
+                    transcoded: None,
+                });
+            }
+            Err(e) if choice == EncodingChoice::Auto => e.into_bytes(),
+            Err(e) => return Err(utf8_problem(e)),
+        },
+    };
+    match encoding::decode(&bytes, choice) {
+        Ok((text, transcoded)) => Ok(Text {
+            text,
+            transcoded: Some(transcoded),
+        }),
+        Err(Some(e)) if choice != EncodingChoice::Auto => Err(ReadProblem::Undecodable(e.name())),
+        Err(_) => Err(utf8_problem(
+            String::from_utf8(bytes).expect_err("not UTF-8"),
+        )),
+    }
+}
+
+/// Where UTF-8 decoding failed.
+fn utf8_problem(e: std::string::FromUtf8Error) -> ReadProblem {
+    {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         // The valid prefix decodes, so its lines and characters can be counted.
@@ -283,11 +322,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadProblem> {
             line,
             column,
         }
-    })
+    }
 }
 
 /// Reads a file's text, checking its size first.
-pub fn read_file(path: &Path, limit: u64) -> Result<String, ReadProblem> {
+pub fn read_file(path: &Path, limit: u64, choice: EncodingChoice) -> Result<Text, ReadProblem> {
     let file = std::fs::File::open(path).map_err(|e| ReadProblem::Io(io_message(&e)))?;
     let size = file
         .metadata()
@@ -306,7 +345,7 @@ pub fn read_file(path: &Path, limit: u64) -> Result<String, ReadProblem> {
             limit,
         });
     }
-    decode(bytes)
+    decode(bytes, choice)
 }
 
 #[cfg(test)]

@@ -266,15 +266,104 @@ fn io_problems_exit_2_and_name_the_path() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("binary file"));
+    // Not UTF-8: read as UTF-8 only (`--encoding utf-8`), an error saying
+    // where; undecodable in the encoding given, an error too.
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"Ketamine caf\xe9 cures depression.\n").unwrap();
     claimlint()
+        .args(["--encoding", "utf-8"])
         .arg(&bad)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
             "not valid UTF-8 (first invalid byte at offset 12)",
         ));
+    let sjis = dir.path().join("sjis.txt");
+    std::fs::write(&sjis, b"Ketamine \x81 cures depression.\n").unwrap();
+    claimlint()
+        .args(["--encoding", "shift_jis"])
+        .arg(&sjis)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not valid Shift_JIS (--encoding); nothing in this file was linted",
+        ));
+    claimlint()
+        .args(["--encoding", "klingon"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding `klingon`"));
+}
+
+/// A post saved by Word in Windows-1252: curly quotes and an em dash (one
+/// byte each as stored, three in UTF-8) before a claim.
+const CP1252_POST: &[u8] =
+    b"# \x93Miracle\x94 care\r\n\r\nOur clinic \x97 the best in town \x97 says ketamine cures depression.\r\n";
+
+#[test]
+fn windows_1252_files_are_detected_and_offsets_index_the_stored_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("word.md");
+    std::fs::write(&path, CP1252_POST).unwrap();
+    let lint = |args: &[&str]| {
+        let out = claimlint()
+            .args(["--format", "json"])
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            out.status.code(),
+        )
+    };
+    for (args, detected) in [
+        (&[][..], true),
+        (&["--encoding", "windows-1252"][..], false),
+    ] {
+        let (v, stderr, code) = lint(args);
+        assert_eq!(code, Some(1), "{stderr}");
+        let note = format!(
+            "note: {}: not valid UTF-8; read as windows-1252{}",
+            path.display(),
+            if detected { " (detected)" } else { "" }
+        );
+        assert!(stderr.contains(&note), "{stderr}");
+        let cure = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["text"] == "cures")
+            .expect("the cure claim is found");
+        let (start, end) = (
+            cure["start"].as_u64().unwrap() as usize,
+            cure["end"].as_u64().unwrap() as usize,
+        );
+        // Offsets into the file as stored; the column counts characters.
+        assert_eq!(&CP1252_POST[start..end], b"cures");
+        assert_eq!(
+            (cure["line"].as_u64(), cure["column"].as_u64()),
+            (Some(3), Some(47))
+        );
+        // Every finding's offsets delimit its text in the stored bytes.
+        for d in v["diagnostics"].as_array().unwrap() {
+            let (s, e) = (
+                d["start"].as_u64().unwrap() as usize,
+                d["end"].as_u64().unwrap() as usize,
+            );
+            let (stored, _, _) = encoding_rs::WINDOWS_1252.encode(d["text"].as_str().unwrap());
+            assert_eq!(&CP1252_POST[s..e], &*stored, "{d:#}");
+        }
+    }
+    // A file in another encoding is never rewritten as UTF-8 by --fix.
+    claimlint()
+        .args(["--fix", "--quiet"])
+        .arg(&path)
+        .assert()
+        .stderr(predicate::str::contains("fixes are not applied to it"));
+    assert_eq!(std::fs::read(&path).unwrap(), CP1252_POST);
 }
 
 fn rule_error(fixture: &str, extra: &[&str]) -> String {
@@ -512,4 +601,156 @@ fn help_reads_well() {
         .stdout(predicate::str::contains("--fail-on"))
         .stdout(predicate::str::contains("test-rules"));
     assert!(common::repo().join("README.md").exists());
+}
+
+#[test]
+fn explain_lists_a_category_and_explains_claimlints_own_findings() {
+    let out = claimlint().args(["explain", "safety"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Category `safety`: "), "{text}");
+    assert!(text.contains("  safety.not-addictive "), "{text}");
+    assert!(text.ends_with("Run `claimlint explain ID` for the evidence behind a rule.\n"));
+    // Every listed rule is in the category.
+    let listed = text.lines().filter(|l| l.starts_with("  ")).count();
+    assert!(listed >= 2, "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  safety.")).count(),
+        listed
+    );
+
+    claimlint()
+        .args(["explain", "claimlint.unused-suppression"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "claimlint.unused-suppression (warning, category `claimlint`): Suppression comment that suppresses nothing",
+        ))
+        .stdout(predicate::str::contains("matched no finding"));
+    claimlint()
+        .args(["explain", "claimlint"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("claimlint.invalid-suppression"))
+        .stdout(predicate::str::contains("claimlint.unused-suppression"));
+    claimlint()
+        .args(["explain", "safetyy"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule or category `safetyy`"));
+}
+
+#[test]
+fn subcommand_typos_and_help_are_not_taken_for_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    claimlint()
+        .current_dir(dir.path())
+        .arg("chek")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "`chek` is neither a file nor a subcommand; did you mean `claimlint check`?",
+        ));
+    claimlint()
+        .current_dir(dir.path())
+        .args(["explian", "safety.not-addictive"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `claimlint explain`?",
+        ));
+    claimlint()
+        .current_dir(dir.path())
+        .arg("help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Usage: claimlint"))
+        .stdout(predicate::str::contains("test-rules"));
+    claimlint()
+        .current_dir(dir.path())
+        .args(["help", "explain"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Usage: claimlint explain"));
+    // A word far from every subcommand is a path, as before.
+    claimlint()
+        .current_dir(dir.path())
+        .arg("content")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content: no such file or directory",
+        ));
+    // An existing file or folder of that name is linted.
+    std::fs::create_dir(dir.path().join("chek")).unwrap();
+    std::fs::write(dir.path().join("chek/post.md"), BAD_POST).unwrap();
+    claimlint()
+        .current_dir(dir.path())
+        .args(["chek", "--format", "compact"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("chek/post.md:1:"));
+}
+
+#[test]
+fn lexicons_lists_every_lexicon_with_its_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lexicon")).unwrap();
+    std::fs::write(
+        dir.path().join("lexicon/house.yaml"),
+        "lexicon: house-words\ndescription: Words of the house.\ninclude: [side-effect]\nphrases: [drip bar, glow]\nregex: ['\\bvitamin [a-z]\\b']\n",
+    )
+    .unwrap();
+    let rules = dir.path().join("lexicon/house.yaml");
+    let out = claimlint()
+        .arg("lexicons")
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let block = &text[text.find("house-words (").expect("listed")..];
+    let block = &block[..block.find("\n\n").unwrap()];
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(lines[0], "house-words (2 phrases, 1 regex)");
+    assert_eq!(lines[1], "  Words of the house.");
+    assert_eq!(lines[2], "  includes: side-effect");
+    assert_eq!(lines[3], "  phrases: drip bar, glow");
+    assert!(
+        lines[4].starts_with("  regex: ") && lines[4].contains("vitamin"),
+        "{block}"
+    );
+    // The built-in lexicons are listed too, with the count at the end.
+    assert!(text.contains("\nside-effect ("), "{text}");
+    let count: usize = text
+        .lines()
+        .last()
+        .unwrap()
+        .strip_suffix(" lexicons")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        text.lines()
+            .filter(|l| !l.starts_with(' ') && l.ends_with(')'))
+            .count(),
+        count
+    );
+
+    let out = claimlint()
+        .args(["lexicons", "--format", "json", "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), count);
+    let house = rows.iter().find(|r| r["name"] == "house-words").unwrap();
+    assert_eq!(house["phrases"], serde_json::json!(["drip bar", "glow"]));
+    assert_eq!(house["includes"], serde_json::json!(["side-effect"]));
+    assert_eq!(house["description"], "Words of the house.");
+    assert_eq!(house["regexes"].as_array().unwrap().len(), 1);
 }

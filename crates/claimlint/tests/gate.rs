@@ -767,3 +767,317 @@ fn output_is_identical_for_any_thread_count_in_every_format() {
         assert_eq!(c1, c4);
     }
 }
+
+/// `git` in `dir`, isolated from the user's and the system's configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=claimlint",
+            "-c",
+            "user.email=claimlint@example.org",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn since_reports_only_findings_on_changed_lines() {
+    let repo = Repo::new();
+    // A legacy post with old findings, committed.
+    let legacy = "# Old post\n\nKetamine cures depression.\n\nIt is completely safe.\n";
+    repo.write("content/legacy.md", legacy)
+        .write("content/clean.md", "# Clean\n\nNothing to see.\n");
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "legacy"]);
+
+    // Nothing changed: nothing is reported, and the run passes although the
+    // legacy post has an error.
+    let (out, _, code) = repo.run(&["--since", "HEAD", "--format", "compact"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "No findings in 2 files. Since HEAD: 2 findings on unchanged lines not shown.\n"
+    );
+
+    // A new line with a new finding (a warning), and an untracked post.
+    repo.write(
+        "content/legacy.md",
+        &format!("{legacy}\nA new paragraph: it is risk-free.\n"),
+    );
+    repo.write("content/new.md", "# New\n\nIt cured my pain.\n");
+    let (out, _, code) = repo.run(&[
+        "--since",
+        "HEAD",
+        "--format",
+        "compact",
+        "content/legacy.md",
+    ]);
+    assert_eq!(rules_of(&out), ["content/legacy.md:house.safe"], "{out}");
+    assert!(out.contains("content/legacy.md:7:"), "{out}");
+    // Only the new warning counts: the legacy error does not fail the run.
+    assert_eq!(code, 0, "{out}");
+    let (_, _, code) = repo.run(&[
+        "--since",
+        "HEAD",
+        "--fail-on",
+        "warning",
+        "content/legacy.md",
+    ]);
+    assert_eq!(code, 1);
+
+    // The untracked file is new as a whole; the JSON summary counts what
+    // was hidden.
+    let (out, _, code) = repo.run(&["--since=HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/legacy.md".to_string(), "house.safe".to_string()),
+            ("content/new.md".to_string(), "house.cure".to_string()),
+        ]
+    );
+    assert_eq!(v["summary"]["since"]["unchanged"], 2);
+
+    // A changed line counts once committed too, since an older revision.
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "new"]);
+    let (out, _, _) = repo.run(&["--since", "HEAD~1", "--format", "compact"]);
+    assert_eq!(
+        rules_of(&out),
+        ["content/legacy.md:house.safe", "content/new.md:house.cure"],
+        "{out}"
+    );
+    let (out, _, code) = repo.run(&["--since", "HEAD", "--format", "compact"]);
+    assert_eq!((rules_of(&out).len(), code), (0, 0), "{out}");
+}
+
+#[test]
+fn since_errors_unknown_revision_outside_a_repository_and_option_like_revision() {
+    let repo = Repo::new();
+    repo.write("a.md", "Ketamine cures depression.\n");
+    // Not a repository (and git must not look above the temporary folder).
+    let parent = repo.path().parent().unwrap().to_path_buf();
+    let (_, err, code) = {
+        let out = repo
+            .cmd()
+            .env("GIT_CEILING_DIRECTORIES", &parent)
+            .args(["--since", "main", "a.md"])
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            out.status.code(),
+        )
+    };
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not in a git repository"), "{err}");
+
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "one"]);
+    let (out, err, code) = repo.run(&["--since", "no-such-branch", "a.md"]);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(
+        err.contains("--since `no-such-branch`: no such revision in this repository"),
+        "{err}"
+    );
+
+    // A revision that looks like an option is refused before git runs: with
+    // `--output=…` git would write a file.
+    for bad in ["--since=-x", "--since=--output=leak.txt"] {
+        let (out, err, code) = repo.run(&[bad, "a.md"]);
+        assert_eq!((out.as_str(), code), ("", 2), "{err}");
+        assert!(err.contains("cannot start with `-`"), "{err}");
+    }
+    assert!(!repo.path().join("leak.txt").exists());
+}
+
+#[test]
+fn min_severity_hides_findings_but_not_what_fails_the_run() {
+    let repo = Repo::new();
+    repo.write("a.md", POST).write(
+        "b.md",
+        "A game-changer, a beacon of hope, a game-changer.\n",
+    );
+    // Every finding, counted per rule, then the summary and the hint.
+    let (all, _, code) = repo.run(&["--color", "never"]);
+    assert_eq!(code, 1);
+    // Infos hidden: the per-rule counts and the summary say so.
+    let (shown, _, code) = repo.run(&["--color", "never", "--min-severity", "warning"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("min_severity_warning", shown);
+    assert!(all.len() > shown.len());
+    assert!(all.ends_with("Run `claimlint explain ID` for the evidence behind a rule.\n"));
+    // A hidden info still fails the run at --fail-on info.
+    let (out, _, code) = repo.run(&["--min-severity", "error", "--fail-on", "info", "b.md"]);
+    assert_eq!(
+        (out.as_str(), code),
+        (
+            "No findings in 1 file. 3 findings below error not shown (--min-severity).\n",
+            1
+        )
+    );
+    // The configuration key, and --quiet stays quiet.
+    repo.write(".claimlint.yaml", "min-severity: error\n");
+    let (out, _, _) = repo.run(&["--format", "json", "a.md"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let severities: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["error"]);
+    assert_eq!(v["summary"]["hidden"], 3);
+    let (out, _, code) = repo.run(&["--quiet", "--color", "never", "a.md"]);
+    assert_eq!(code, 1);
+    assert!(
+        !out.contains("Findings by rule") && !out.contains("explain ID"),
+        "{out}"
+    );
+}
+
+/// A post stuffed with one phrase (the built-in pack's keyword-stuffing
+/// rule finds it): the finding's related locations are its repeats.
+fn stuffed_post() -> String {
+    let mut text = String::from("# Ketamine clinic Denver\n\n");
+    for i in 0..8 {
+        text.push_str(&format!(
+            "Our ketamine clinic Denver team helps patients ({i}). Call the ketamine clinic Denver today.\n\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn related_locations_in_json_sarif_and_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = stuffed_post();
+    std::fs::write(dir.path().join("stuffed.md"), &text).unwrap();
+    let run = |args: &[&str]| {
+        let out = claimlint()
+            .current_dir(dir.path())
+            .args(["--isolated", "--color", "never", "stuffed.md"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    // JSON: each related location is positioned like the finding itself.
+    let v: Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let stuffing = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "integrity.keyword-stuffing" && d["line"] == 1)
+        .expect("stuffing finding");
+    let related = stuffing["related"].as_array().unwrap();
+    // The title's phrase is the first occurrence; each paragraph repeats it.
+    assert_eq!(related.len(), 8, "{related:#?}");
+    for (i, r) in related.iter().enumerate() {
+        let (start, end) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], "ketamine clinic Denver");
+        assert_eq!(r["text"], "ketamine clinic Denver");
+        assert_eq!(r["line"], 3 + 2 * i);
+        assert_eq!(r["column"], 5);
+        assert_eq!(r["end_line"], r["line"]);
+        assert_eq!(r["end_column"], 5 + "ketamine clinic Denver".len());
+        assert_eq!(r["message"], "repeated here");
+    }
+    // Findings about one place have no `related` field.
+    let single = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] != "integrity.keyword-stuffing")
+        .expect("another finding");
+    assert!(single.get("related").is_none(), "{single:#?}");
+
+    // SARIF: relatedLocations, valid against the schema.
+    let log: Value = serde_json::from_str(&run(&["--format", "sarif"])).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "integrity.keyword-stuffing"
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+        })
+        .expect("stuffing result");
+    let locations = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(locations.len(), 8);
+    assert_eq!(locations[0]["id"], 1);
+    assert_eq!(locations[0]["message"]["text"], "repeated here");
+    let region = &locations[7]["physicalLocation"]["region"];
+    assert_eq!(
+        (
+            &region["startLine"],
+            &region["startColumn"],
+            &region["snippet"]["text"]
+        ),
+        (
+            &Value::from(17),
+            &Value::from(5),
+            &Value::from("ketamine clinic Denver")
+        )
+    );
+
+    // Human: a secondary label under the first three repeats (the note
+    // lists the lines of all).
+    let human = run(&[]);
+    let block = &human[human.find("warning[integrity.keyword-stuffing]").unwrap()..];
+    let block = &block[..block.find("\n\n").unwrap()];
+    let labelled: Vec<&str> = block
+        .lines()
+        .filter(|l| l.trim_end().ends_with("------ repeated here"))
+        .collect();
+    assert_eq!(labelled.len(), 3, "{block}");
+    assert!(
+        block.contains("5 | Our ketamine clinic Denver team helps patients (1)."),
+        "{block}"
+    );
+    assert!(
+        block.contains("note: repeated on lines 3, 5, 7, 9, 11, 13, 15, 17"),
+        "{block}"
+    );
+}

@@ -495,3 +495,45 @@ fn broken_framing_ends_the_server_with_a_message() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_finding_about_many_places_has_related_information() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut client = Client::start(root);
+    client.initialize(root, json!(["utf-16"]));
+    let mut text = String::from("# Ketamine clinic Denver\n\n");
+    for i in 0..8 {
+        text.push_str(&format!(
+            "Our ketamine clinic Denver team helps patients ({i}). Call the ketamine clinic Denver today.\n\n"
+        ));
+    }
+    let uri = file_uri(&root.join("stuffed.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    let stuffing = diagnostics
+        .iter()
+        .find(|d| d["code"] == "integrity.keyword-stuffing" && d["range"]["start"]["line"] == 0)
+        .expect("stuffing finding");
+    let related = stuffing["relatedInformation"].as_array().unwrap();
+    assert_eq!(related.len(), 8);
+    for (i, r) in related.iter().enumerate() {
+        assert_eq!(r["location"]["uri"], uri.as_str());
+        assert_eq!(
+            r["location"]["range"],
+            json!({"start": {"line": 2 + 2 * i, "character": 4},
+                   "end": {"line": 2 + 2 * i, "character": 4 + "ketamine clinic Denver".len()}})
+        );
+        assert_eq!(r["message"], "repeated here");
+    }
+    // A finding about one place has none.
+    let single = diagnostics
+        .iter()
+        .find(|d| d["code"] != "integrity.keyword-stuffing")
+        .expect("another finding");
+    assert!(single.get("relatedInformation").is_none(), "{single:#}");
+    client.shutdown();
+}

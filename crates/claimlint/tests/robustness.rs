@@ -78,8 +78,61 @@ fn files_over_the_size_limit_are_skipped_with_a_warning() {
     );
     let v = json(&out);
     assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["skipped"], 1);
     // The skip is a warning, not a failure: status follows the findings.
     assert_eq!(out.status.code(), Some(1));
+    // The summary names every skipped file with why, binary ones too.
+    std::fs::write(dir.path().join("logo.html"), b"GIF89a\0\0").unwrap();
+    let summary = |args: &[&str]| {
+        let out = claimlint()
+            .args(["--format", "compact", "--max-file-size", "1000"])
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        (
+            stdout.lines().last().unwrap_or("").to_string(),
+            out.status.code(),
+        )
+    };
+    let (line, code) = summary(&["--fail-on", "warning"]);
+    let shown = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    assert_eq!(
+        line,
+        format!(
+            "Found 2 findings (1 error, 1 warning, 0 infos) in 1 file. 2 files skipped (too large: {}; binary: {}).",
+            shown("big.md"),
+            shown("logo.html")
+        )
+    );
+    assert_eq!(code, Some(1));
+    // --fail-on-skipped (or `fail-on-skipped: true`) makes them fail the run.
+    let (line, code) = summary(&["--fail-on-skipped"]);
+    assert!(
+        line.ends_with("which fails the run (--fail-on-skipped)."),
+        "{line}"
+    );
+    assert_eq!(code, Some(2));
+    let config = dir.path().join("strict.yaml");
+    std::fs::write(&config, "fail-on-skipped: true\n").unwrap();
+    let (_, code) = summary(&["--config", config.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    std::fs::remove_file(dir.path().join("big.md")).unwrap();
+    std::fs::remove_file(dir.path().join("logo.html")).unwrap();
+    let (line, code) = summary(&["--fail-on-skipped"]);
+    assert_eq!(
+        (line.as_str(), code),
+        (
+            "Found 2 findings (1 error, 1 warning, 0 infos) in 1 file.",
+            Some(1)
+        )
+    );
+    std::fs::write(
+        dir.path().join("big.md"),
+        "Ketamine cures depression. ".repeat(100),
+    )
+    .unwrap();
     // Named on the command line, the same file is an error: a file that
     // could not be linted is never counted as clean.
     let out = claimlint()

@@ -412,6 +412,10 @@ fn duplicate_blocks(a: &Analysis<'_>, index: usize, min_words: usize, out: &mut 
     }
 }
 
+/// Repeats of a stuffed phrase given as related locations (the first one
+/// on each line, up to this many lines).
+const MAX_RELATED: usize = 12;
+
 /// A finding on repeated text at `span`, with the first copy as a related
 /// location.
 fn repeat_diagnostic(
@@ -611,11 +615,19 @@ fn stuffing(
         let mut lines: Vec<usize> = Vec::new();
         let mut repeats = 0;
         for (s, r) in &occ[1..] {
-            let line = a.source.line_of(a.file_span(*s, r).start);
+            let at = a.file_span(*s, r);
+            let line = a.source.line_of(at.start);
             if lines.last() != Some(&line) {
                 repeats += 1;
                 if lines.len() < 13 {
                     lines.push(line);
+                }
+                // The repeats on the lines listed are related locations.
+                if repeats <= MAX_RELATED {
+                    d.related.push(Related {
+                        span: at,
+                        label: "repeated here".into(),
+                    });
                 }
             }
         }

@@ -7,7 +7,7 @@
 //!     "severity": "error", "message": "…", "start": 4711, "end": 4725,
 //!     "line": 38, "column": 54, "end_line": 38, "end_column": 68,
 //!     "text": "best treatment", "suggestion": null, "help": "…"}],
-//!  "summary": {"files": 5, "errors": 3, "warnings": 7, "infos": 2}}
+//!  "summary": {"files": 5, "errors": 3, "warnings": 7, "infos": 2, "skipped": 0}}
 //! ```
 //!
 //! `start`/`end` are byte offsets into the file as read from disk (BOM and
@@ -38,6 +38,40 @@ pub struct JsonDiagnostic<'a> {
     pub text: &'a str,
     pub suggestion: Option<&'a str>,
     pub help: Option<&'a str>,
+    /// Other places the finding is about (present when there are any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated<'a>>,
+}
+
+/// A related location of a diagnostic (the first copy of a repeated
+/// block, each repeat of a stuffed phrase), positioned like the diagnostic.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonRelated<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> JsonRelated<'a> {
+    pub fn new(file: &'a SourceFile, r: &'a crate::diagnostic::Related) -> Self {
+        let start = file.line_col(r.span.start);
+        let end = file.line_col(r.span.end);
+        Self {
+            start: r.span.start,
+            end: r.span.end,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            text: file.text().get(r.span.clone()).unwrap_or(""),
+            message: &r.label,
+        }
+    }
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -59,6 +93,11 @@ impl<'a> JsonDiagnostic<'a> {
             text: file.text().get(d.span.clone()).unwrap_or(""),
             suggestion: d.suggestion.as_deref(),
             help: d.help.as_deref(),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated::new(file, r))
+                .collect(),
         }
     }
 }
@@ -104,6 +143,18 @@ impl JsonDiagnostic<'_> {
             match value {
                 Some(value) => push_str(out, value),
                 None => out.extend_from_slice(b"null"),
+            }
+        }
+        if !self.related.is_empty() {
+            // Rare (repetition findings): serialised by serde_json and
+            // indented to the item's depth.
+            out.extend_from_slice(b",\n      \"related\": ");
+            let text = serde_json::to_string_pretty(&self.related).unwrap_or_else(|_| "[]".into());
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b"\n      ");
+                }
+                out.extend_from_slice(line.as_bytes());
             }
         }
         out.extend_from_slice(b"\n    }");
@@ -186,6 +237,17 @@ pub struct Items {
 impl Items {
     /// `diagnostics` of `file`, in the contract's field order.
     pub fn new(file: &SourceFile, diagnostics: &[Diagnostic]) -> Self {
+        Self::with_offsets(file, diagnostics, &|offset| offset)
+    }
+
+    /// As [`Items::new`], with `start`/`end` (and those of related
+    /// locations) passed through `offset`: for a file decoded from another
+    /// encoding, offsets into the bytes as stored.
+    pub fn with_offsets(
+        file: &SourceFile,
+        diagnostics: &[Diagnostic],
+        offset: &dyn Fn(usize) -> usize,
+    ) -> Self {
         // About 650 bytes each with the default pack.
         let mut json = Vec::with_capacity(diagnostics.len() * 704);
         let mut path = Vec::new();
@@ -194,7 +256,14 @@ impl Items {
             if i > 0 {
                 json.extend_from_slice(b",\n");
             }
-            JsonDiagnostic::new(file, d).write_item(&path, &mut json);
+            let mut item = JsonDiagnostic::new(file, d);
+            item.start = offset(item.start);
+            item.end = offset(item.end);
+            for r in &mut item.related {
+                r.start = offset(r.start);
+                r.end = offset(r.end);
+            }
+            item.write_item(&path, &mut json);
         }
         Items {
             json,
@@ -217,10 +286,15 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    skipped: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixes_applied: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<SinceSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hidden: Option<usize>,
 }
 
 impl Summary {
@@ -230,8 +304,11 @@ impl Summary {
             errors: counts.errors,
             warnings: counts.warnings,
             infos: counts.infos,
+            skipped: extra.skipped,
             baseline: extra.baseline,
             fixes_applied: extra.fixes_applied,
+            since: extra.since,
+            hidden: extra.hidden,
         }
     }
 }
@@ -250,6 +327,20 @@ pub struct SummaryExtra {
     pub baseline: Option<BaselineSummary>,
     /// Only with `--fix`.
     pub fixes_applied: Option<usize>,
+    /// Files found by walking and not linted (too large, binary).
+    pub skipped: usize,
+    /// Only with `--since`.
+    pub since: Option<SinceSummary>,
+    /// Only with `--min-severity` above info: findings not shown (they
+    /// still count towards the exit status).
+    pub hidden: Option<usize>,
+}
+
+/// `summary.since` (only with `--since`): findings not shown because no
+/// line they are about changed since the revision.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SinceSummary {
+    pub unchanged: usize,
 }
 
 /// Writes the JSON document a file at a time, so memory does not grow with
@@ -398,6 +489,9 @@ mod tests {
                 fixed: 2,
             }),
             fixes_applied: None,
+            skipped: 1,
+            since: Some(SinceSummary { unchanged: 3 }),
+            hidden: Some(4),
         };
         let text = "It cures \"all\"\r\nand cures\tmore: cures.\n";
         let file = |name: &str| SourceFile::new(name, text);
@@ -408,6 +502,16 @@ mod tests {
             severity: Severity::Warning,
             message: "tab\t, newline\n, \u{1}, \u{7f}, caf\u{e9} \u{1F600} </".into(),
             suggestion: Some("\"may\" help\r\n".into()),
+            related: vec![
+                crate::diagnostic::Related {
+                    span: 10..14,
+                    label: "first \"copy\"".into(),
+                },
+                crate::diagnostic::Related {
+                    span: 22..27,
+                    label: "repeated here".into(),
+                },
+            ],
             ..diagnostic(0, Some("\u{2028}"))
         };
         // No files, files without findings, and findings spread over files.

@@ -104,6 +104,23 @@ pub fn result(file: &SourceFile, d: &Diagnostic, fingerprint: &str) -> Value {
         }],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     });
+    if !d.related.is_empty() {
+        r["relatedLocations"] = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                json!({
+                    "id": i + 1,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(file.path())},
+                        "region": region(file, &rel.span, true),
+                    },
+                    "message": {"text": rel.label},
+                })
+            })
+            .collect();
+    }
     if let Some(fix) = &d.fix {
         r["fixes"] = json!([{
             "description": {"text": format!("Replace with \"{}\"", fix.replacement)},

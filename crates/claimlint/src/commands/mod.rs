@@ -172,3 +172,45 @@ pub fn use_color_stderr(choice: ColorChoice) -> bool {
         }
     }
 }
+
+/// A first bare word that is not a path: `claimlint help [SUBCOMMAND]`
+/// prints the help, and a word close to a subcommand's name (`claimlint
+/// chek`) is an error with a suggestion rather than "no such file". An
+/// existing file or folder of that name is always linted. `None`: lint the
+/// paths.
+pub fn bare_word(
+    paths: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<crate::ExitStatus>> {
+    use clap::CommandFactory;
+    let Some(first) = paths.first() else {
+        return Ok(None);
+    };
+    if first == "-" || first.contains(['/', '\\', '.']) || Path::new(first).exists() {
+        return Ok(None);
+    }
+    let mut cli = crate::cli::Cli::command();
+    cli.build();
+    if first == "help" {
+        let help = match paths.get(1).and_then(|name| cli.find_subcommand_mut(name)) {
+            Some(sub) => sub.render_long_help(),
+            None => cli.render_long_help(),
+        };
+        out.write_all(help.to_string().as_bytes())?;
+        return Ok(Some(crate::ExitStatus::Clean));
+    }
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    let Some(near) = compile::did_you_mean(first, names) else {
+        return Ok(None);
+    };
+    let style = Style {
+        color: use_color_stderr(ColorChoice::Auto),
+    };
+    let message = format!(
+        "`{first}` is neither a file nor a subcommand; did you mean `claimlint {near}`? \
+         (to lint a path of that name, write `./{first}`; `claimlint help` lists the subcommands)"
+    );
+    err.write_all(human::render_plain_error(style, &message).as_bytes())?;
+    Ok(Some(crate::ExitStatus::Error))
+}

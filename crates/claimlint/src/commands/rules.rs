@@ -8,9 +8,10 @@ use serde::Serialize;
 use super::{load_rules, report_rule_errors, use_color_stderr};
 use crate::ExitStatus;
 use crate::cli::ListFormat;
-use crate::cli::{ColorChoice, ExplainArgs, RulesArgs};
+use crate::cli::{ColorChoice, ExplainArgs, LexiconsArgs, RulesArgs};
 use crate::render::human::{self, Style};
 use claimlint_core::rule::{Rule, RuleSet};
+use claimlint_core::suppress::{META_CATEGORY, META_RULES};
 
 #[derive(Serialize)]
 struct RuleRow<'a> {
@@ -137,8 +138,53 @@ pub fn explain(
     let Some(rules) = load_or_report(&args.rules, err)? else {
         return Ok(ExitStatus::Error);
     };
+    if rules.rule(&args.id).is_none() {
+        if let Some(meta) = META_RULES.iter().find(|m| m.id == args.id) {
+            writeln!(
+                out,
+                "{} ({}, category `{META_CATEGORY}`): {}\n\n{}\n\nclaimlint reports it about suppression comments; it can be disabled or re-graded in `.claimlint.yaml` like any rule.",
+                meta.id, meta.severity, meta.summary, meta.explain
+            )?;
+            return Ok(ExitStatus::Clean);
+        }
+        let mut members: Vec<(&str, &str, &str)> = rules
+            .rules
+            .iter()
+            .filter(|r| *r.category == *args.id)
+            .map(|r| (&*r.id, r.severity.as_str(), &*r.summary))
+            .collect();
+        if args.id == META_CATEGORY {
+            members.extend(
+                META_RULES
+                    .iter()
+                    .map(|m| (m.id, m.severity.as_str(), m.summary)),
+            );
+        }
+        if !members.is_empty() {
+            members.sort();
+            let width = members.iter().map(|m| m.0.len()).max().unwrap_or(0);
+            writeln!(
+                out,
+                "Category `{}`: {}\n",
+                args.id,
+                if members.len() == 1 {
+                    "1 rule".to_string()
+                } else {
+                    format!("{} rules", members.len())
+                }
+            )?;
+            for (id, severity, summary) in &members {
+                writeln!(out, "  {id:width$}  {severity:7}  {summary}")?;
+            }
+            writeln!(
+                out,
+                "\nRun `claimlint explain ID` for the evidence behind a rule."
+            )?;
+            return Ok(ExitStatus::Clean);
+        }
+    }
     let Some(rule) = rules.rule(&args.id) else {
-        let mut message = format!("no rule `{}`", args.id);
+        let mut message = format!("no rule or category `{}`", args.id);
         let near = similar(&rules, &args.id);
         if !near.is_empty() {
             message.push_str(&format!("; did you mean: {}?", near.join(", ")));
@@ -158,4 +204,87 @@ pub fn explain(
     };
     out.write_all(rules.explain(rule).as_bytes())?;
     Ok(ExitStatus::Clean)
+}
+
+#[derive(Serialize)]
+struct LexiconRow<'a> {
+    name: &'a str,
+    description: &'a str,
+    phrases: &'a [String],
+    regexes: &'a [String],
+    /// Lexicons whose terms count as this one's too.
+    includes: Vec<&'a str>,
+    references: &'a [String],
+    source: &'a str,
+}
+
+/// `claimlint lexicons`: every loaded lexicon with its terms.
+pub fn lexicons(
+    args: &LexiconsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let Some(rules) = load_or_report(&args.rules, err)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let mut rows: Vec<LexiconRow<'_>> = rules
+        .lexicons
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut includes: Vec<&str> = rules
+                .lexicons
+                .iter()
+                .enumerate()
+                .filter(|(j, other)| *j != i && other.reports_to.contains(&i))
+                .map(|(_, other)| other.name.as_str())
+                .collect();
+            includes.sort_unstable();
+            LexiconRow {
+                name: &l.name,
+                description: &l.description,
+                phrases: &l.raw.phrases,
+                regexes: &l.raw.regexes,
+                includes,
+                references: &l.references,
+                source: &l.origin.path,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(b.name));
+    match args.format {
+        ListFormat::Json => {
+            let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
+            writeln!(out, "{text}")?;
+        }
+        ListFormat::Human => {
+            for row in &rows {
+                let mut counts = vec![plural(row.phrases.len(), "phrase", "phrases")];
+                if !row.regexes.is_empty() {
+                    counts.push(plural(row.regexes.len(), "regex", "regexes"));
+                }
+                writeln!(out, "{} ({})", row.name, counts.join(", "))?;
+                let description = row.description.trim();
+                if !description.is_empty() {
+                    writeln!(out, "  {}", description.replace('\n', "\n  "))?;
+                }
+                if !row.includes.is_empty() {
+                    writeln!(out, "  includes: {}", row.includes.join(", "))?;
+                }
+                if !row.phrases.is_empty() {
+                    writeln!(out, "  phrases: {}", row.phrases.join(", "))?;
+                }
+                for regex in row.regexes {
+                    writeln!(out, "  regex: {regex}")?;
+                }
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", plural(rows.len(), "lexicon", "lexicons"))?;
+        }
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -10,6 +10,9 @@ use claimlint_core::source::SourceFile;
 /// Spans over more lines than this are shown by their first line.
 const MAX_SHOWN_LINES: usize = 3;
 
+/// Related places labelled under one finding.
+const MAX_SHOWN_RELATED: usize = 3;
+
 /// Shared renderer settings.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -54,8 +57,14 @@ pub fn render(style: Style, file: &SourceFile, d: &Diagnostic) -> String {
         }
     };
     let (primary, primary_label) = shown(&d.span, &d.label);
-    let related: Vec<(std::ops::Range<usize>, String)> =
-        d.related.iter().map(|r| shown(&r.span, &r.label)).collect();
+    // A few related places are labelled (the note lists the lines of the
+    // rest; the JSON, SARIF and the language server give them all).
+    let related: Vec<(std::ops::Range<usize>, String)> = d
+        .related
+        .iter()
+        .take(MAX_SHOWN_RELATED)
+        .map(|r| shown(&r.span, &r.label))
+        .collect();
     let mut lines = file.lines_around(&primary);
     for (span, _) in &related {
         let around = file.lines_around(span);
@@ -142,6 +151,14 @@ pub fn render_error(style: Style, err: &LocatedError) -> String {
 /// A one-line error without a file.
 pub fn render_plain_error(style: Style, message: &str) -> String {
     let group: Group<'_> = Group::with_title(Level::ERROR.primary_title(message));
+    let mut out = style.renderer().render(&[group]);
+    out.push('\n');
+    out
+}
+
+/// A one-line note without a file.
+pub fn render_plain_note(style: Style, message: &str) -> String {
+    let group: Group<'_> = Group::with_title(Level::NOTE.primary_title(message));
     let mut out = style.renderer().render(&[group]);
     out.push('\n');
     out

@@ -9,7 +9,9 @@ use super::load::{Job, Setting};
 use super::report::{Rendered, Renderer};
 use crate::baseline::{self, Baseline};
 use crate::cli::CheckArgs;
+use crate::encoding::EncodingChoice;
 use crate::fix;
+use crate::since::Since;
 use crate::walk::{self, Input, ReadProblem, display_path};
 use claimlint_core::diagnostic::{Counts, Severity};
 use claimlint_core::document::Format;
@@ -26,13 +28,32 @@ pub(super) enum FileResult {
         path: String,
         message: String,
     },
-    /// Not linted, with a warning (too large).
+    /// Not linted while walking a folder (too large, binary): listed in
+    /// the summary, and a failure with `--fail-on-skipped`.
     Skipped {
         path: String,
-        message: String,
+        reason: SkipReason,
+        /// Printed as a warning as the file is reached.
+        warning: Option<String>,
     },
-    /// Not linted, silently (a binary file found by walking).
+    /// Not linted, and nothing to say (standard input that was not read).
     Ignored,
+}
+
+/// Why a file found by walking was not linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum SkipReason {
+    TooLarge,
+    Binary,
+}
+
+impl SkipReason {
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "too large",
+            SkipReason::Binary => "binary",
+        }
+    }
 }
 
 pub(super) struct Linted {
@@ -44,13 +65,27 @@ pub(super) struct Linted {
     pub(super) entries: Vec<baseline::Entry>,
     pub(super) baseline_matched: usize,
     pub(super) baseline_fixed: usize,
+    /// Findings not shown (below `--min-severity`); they still count
+    /// towards `failing`.
+    pub(super) hidden: usize,
+    /// Findings shown, per rule.
+    pub(super) by_rule: Vec<(std::sync::Arc<str>, usize)>,
+    /// Findings hidden by `--since` (not on a changed line).
+    pub(super) unchanged: usize,
     pub(super) fixes_applied: usize,
     pub(super) diff: Option<String>,
+    /// Said on standard error as the file is reached (how a file that is
+    /// not UTF-8 was read).
+    pub(super) note: Option<String>,
 }
 
 fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileResult {
     match problem {
-        ReadProblem::Binary if !explicit => FileResult::Ignored,
+        ReadProblem::Binary if !explicit => FileResult::Skipped {
+            path,
+            reason: SkipReason::Binary,
+            warning: None,
+        },
         ReadProblem::Binary => FileResult::Failed {
             path,
             message: "binary file (it contains NUL bytes); claimlint lints text".into(),
@@ -65,9 +100,10 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
         },
         ReadProblem::TooLarge { size, limit } => FileResult::Skipped {
             path,
-            message: format!(
+            reason: SkipReason::TooLarge,
+            warning: Some(format!(
                 "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)"
-            ),
+            )),
         },
         ReadProblem::InvalidUtf8 {
             offset,
@@ -78,6 +114,10 @@ fn problem_result(path: String, problem: ReadProblem, explicit: bool) -> FileRes
             message: format!(
                 "not valid UTF-8 (first invalid byte at offset {offset}); nothing in this file was linted, convert it to UTF-8"
             ),
+        },
+        ReadProblem::Undecodable(encoding) => FileResult::Failed {
+            path,
+            message: format!("not valid {encoding} (--encoding); nothing in this file was linted"),
         },
         ReadProblem::Io(message) => FileResult::Failed { path, message },
     }
@@ -93,6 +133,10 @@ pub(super) struct Run<'a> {
     pub(super) write_baseline_dir: Option<PathBuf>,
     pub(super) fixing: bool,
     pub(super) fingerprints: bool,
+    /// Findings below this severity are not shown (`--min-severity`).
+    pub(super) min_severity: Severity,
+    /// `--since`: the lines changed since the revision.
+    pub(super) since: Option<Since>,
 }
 
 impl Run<'_> {
@@ -101,9 +145,9 @@ impl Run<'_> {
     pub(super) fn lint(
         &self,
         job: &Job,
-        stdin: &Option<Result<String, ReadProblem>>,
+        stdin: &Option<Result<walk::Text, ReadProblem>>,
     ) -> FileResult {
-        let (shown, text) = match &job.input {
+        let (shown, read) = match &job.input {
             Input::Stdin { name } => match stdin {
                 Some(Ok(text)) => (name.clone(), text.clone()),
                 Some(Err(problem)) => return problem_result(name.clone(), problem.clone(), true),
@@ -111,12 +155,13 @@ impl Run<'_> {
             },
             Input::File { path, explicit } => {
                 let shown = display_path(path);
-                match walk::read_file(path, self.args.max_file_size) {
+                match walk::read_file(path, self.args.max_file_size, self.args.encoding) {
                     Ok(text) => (shown, text),
                     Err(problem) => return problem_result(shown, problem, *explicit),
                 }
             }
         };
+        let walk::Text { text, transcoded } = read;
         let linter = &self.settings[job.setting].linter;
         let format = Format::from_path(&shown);
         let baseline_path = self
@@ -124,9 +169,11 @@ impl Run<'_> {
             .as_ref()
             .map(|b| baseline::entry_path(b.dir(), &job.abs, &shown));
 
+        let changes = self.since.as_ref().map(|s| s.changes(&job.abs));
         let mut current = text.clone();
         let mut fixes_applied = 0;
         let mut pass = 0;
+        let mut unchanged = 0;
         let (file, diagnostics, fingerprints, matched, gone) = loop {
             let report = linter.lint_file(
                 SourceFile::new(shown.clone(), current.clone()),
@@ -157,7 +204,22 @@ impl Run<'_> {
                 let mut k = keep.iter();
                 fingerprints.retain(|_| *k.next().unwrap_or(&true));
             }
-            if !self.fixing || pass == MAX_FIX_PASSES {
+            if let Some(changes) = &changes {
+                let keep: Vec<bool> = diagnostics
+                    .iter()
+                    .map(|d| changes.keeps(linter.rules(), &file, d))
+                    .collect();
+                unchanged = keep.iter().filter(|k| !**k).count();
+                let mut k = keep.iter();
+                diagnostics.retain(|_| *k.next().unwrap_or(&true));
+                if !fingerprints.is_empty() {
+                    let mut k = keep.iter();
+                    fingerprints.retain(|_| *k.next().unwrap_or(&true));
+                }
+            }
+            // Fixes are written as UTF-8: a file in another encoding is
+            // not fixed.
+            if !self.fixing || transcoded.is_some() || pass == MAX_FIX_PASSES {
                 break (file, diagnostics, fingerprints, matched, gone);
             }
             let (fixed, n) = claimlint_core::fix::apply(&current, &diagnostics);
@@ -196,14 +258,8 @@ impl Run<'_> {
             Some(f) => f.into(),
             None => job.policy.fail_on().unwrap_or(Severity::Error),
         };
-        let mut counts = Counts::default();
-        let mut failing = 0;
-        for d in &diagnostics {
-            counts.add(d.severity);
-            if d.severity >= fail_on {
-                failing += 1;
-            }
-        }
+        // What fails the run is counted before `--min-severity` hides anything.
+        let failing = diagnostics.iter().filter(|d| d.severity >= fail_on).count();
         let entries = match &self.write_baseline_dir {
             Some(dir) => {
                 let path = baseline::entry_path(dir, &job.abs, &shown);
@@ -221,7 +277,46 @@ impl Run<'_> {
             }
             None => Vec::new(),
         };
-        let rendered = self.renderer.render(&file, &diagnostics, &fingerprints);
+        let (mut diagnostics, mut fingerprints) = (diagnostics, fingerprints);
+        let before = diagnostics.len();
+        if self.min_severity > Severity::Info {
+            let keep: Vec<bool> = diagnostics
+                .iter()
+                .map(|d| d.severity >= self.min_severity)
+                .collect();
+            let mut k = keep.iter();
+            diagnostics.retain(|_| *k.next().unwrap_or(&true));
+            if !fingerprints.is_empty() {
+                let mut k = keep.iter();
+                fingerprints.retain(|_| *k.next().unwrap_or(&true));
+            }
+        }
+        let hidden = before - diagnostics.len();
+        let mut counts = Counts::default();
+        let mut by_rule: Vec<(std::sync::Arc<str>, usize)> = Vec::new();
+        for d in &diagnostics {
+            counts.add(d.severity);
+            match by_rule.iter_mut().find(|(r, _)| *r == d.rule) {
+                Some((_, n)) => *n += 1,
+                None => by_rule.push((d.rule.clone(), 1)),
+            }
+        }
+        let offsets = transcoded.as_ref().map(|t| &t.map);
+        let rendered = self
+            .renderer
+            .render(&file, &diagnostics, &fingerprints, offsets);
+        let note = transcoded.as_ref().map(|t| {
+            format!(
+                "{shown}: not valid UTF-8; read as {}{}{}",
+                t.encoding.name(),
+                if t.detected { " (detected)" } else { "" },
+                if self.fixing {
+                    "; fixes are not applied to it"
+                } else {
+                    ""
+                }
+            )
+        });
         FileResult::Linted(Box::new(Linted {
             counts,
             failing,
@@ -229,14 +324,18 @@ impl Run<'_> {
             entries,
             baseline_matched: matched,
             baseline_fixed: gone,
+            unchanged,
+            hidden,
+            by_rule,
             fixes_applied,
             diff,
+            note,
         }))
     }
 }
 
 /// Standard input, read once, up to `limit` bytes.
-pub(super) fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
+pub(super) fn read_stdin(limit: u64, choice: EncodingChoice) -> Result<walk::Text, ReadProblem> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
@@ -249,5 +348,5 @@ pub(super) fn read_stdin(limit: u64) -> Result<String, ReadProblem> {
             limit,
         });
     }
-    walk::decode(bytes)
+    walk::decode(bytes, choice)
 }

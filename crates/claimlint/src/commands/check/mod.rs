@@ -20,7 +20,9 @@ use crate::ExitStatus;
 use crate::baseline::Baseline;
 use crate::cli::CheckArgs;
 use crate::render::human::{self, Style};
+use crate::since::Since;
 use crate::walk::{self, Input, display_path};
+use claimlint_core::diagnostic::Severity;
 use claimlint_core::document::{ParseOptions, html::HtmlOptions};
 use claimlint_core::render::OutputFormat;
 use lint::{FileResult, Run};
@@ -74,6 +76,13 @@ pub fn run(
         Ok(html) => ParseOptions { html },
         Err(message) => return usage_error(err, style_err, &format!("--html-skip: {message}")),
     };
+    let since = match &args.since {
+        Some(reference) => match Since::load(std::path::Path::new("."), reference) {
+            Ok(since) => Some(since),
+            Err(message) => return usage_error(err, style_err, &message),
+        },
+        None => None,
+    };
     let (inputs, walk_errors) = walk::collect(&paths, args.stdin_filename.as_deref());
 
     // Configuration and rules: loaded once per configuration file, before
@@ -90,6 +99,11 @@ pub fn run(
         .format
         .or(project.as_ref().and_then(|c| c.format))
         .unwrap_or(OutputFormat::Human);
+    let min_severity = args
+        .min_severity
+        .map(Severity::from)
+        .or(project.as_ref().and_then(|c| c.min_severity))
+        .unwrap_or(Severity::Info);
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
             Ok(b) => Some(b),
@@ -106,7 +120,7 @@ pub fn run(
     let stdin = jobs
         .iter()
         .any(|j| matches!(j.input, Input::Stdin { .. }))
-        .then(|| lint::read_stdin(args.max_file_size));
+        .then(|| lint::read_stdin(args.max_file_size, args.encoding));
     let settings: Vec<Setting> = settings
         .into_iter()
         .map(|s| Setting {
@@ -128,6 +142,11 @@ pub fn run(
     };
     let mut totals = Totals {
         failed: walk_errors.len(),
+        fail_on_skipped: args.fail_on_skipped
+            || project
+                .as_ref()
+                .and_then(|c| c.fail_on_skipped)
+                .unwrap_or(false),
         ..Totals::default()
     };
     for e in &walk_errors {
@@ -146,11 +165,17 @@ pub fn run(
         fingerprints: args.baseline.is_some()
             || args.write_baseline.is_some()
             || format == OutputFormat::Sarif,
+        since,
+        min_severity,
     };
+    totals.min_severity = (min_severity > Severity::Info).then_some(min_severity);
     let mut sink = report::sink(args, format, &settings, style_err, out)?;
     let mut handle = |result: FileResult| -> std::io::Result<()> {
         match result {
             FileResult::Linted(linted) => {
+                if let Some(note) = &linted.note {
+                    err.write_all(human::render_plain_note(style_err, note).as_bytes())?;
+                }
                 totals.add(&linted);
                 sink.file(out, *linted)?;
             }
@@ -160,11 +185,18 @@ pub fn run(
                     human::render_plain_error(style_err, &format!("{path}: {message}")).as_bytes(),
                 )?;
             }
-            FileResult::Skipped { path, message } => {
-                err.write_all(
-                    human::render_plain_warning(style_err, &format!("{path}: {message}"))
-                        .as_bytes(),
-                )?;
+            FileResult::Skipped {
+                path,
+                reason,
+                warning,
+            } => {
+                if let Some(message) = warning {
+                    err.write_all(
+                        human::render_plain_warning(style_err, &format!("{path}: {message}"))
+                            .as_bytes(),
+                    )?;
+                }
+                totals.skipped.push((reason, path));
             }
             FileResult::Ignored => {}
         }

@@ -11,12 +11,13 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::lint::Linted;
+use super::lint::{Linted, SkipReason};
 use super::load::Setting;
 use super::plural;
 use crate::ExitStatus;
 use crate::baseline;
 use crate::cli::CheckArgs;
+use crate::encoding::OffsetMap;
 use crate::render::github;
 use crate::render::human::{self, Style};
 use crate::walk::{self, display_path};
@@ -68,6 +69,7 @@ impl Renderer {
         file: &SourceFile,
         diagnostics: &[Diagnostic],
         fingerprints: &[String],
+        offsets: Option<&OffsetMap>,
     ) -> Rendered {
         match self {
             Renderer::Human(style) => Rendered::Text(
@@ -94,7 +96,11 @@ impl Renderer {
                     })
                     .collect(),
             ),
-            Renderer::Json => Rendered::Json(json::Items::new(file, diagnostics)),
+            Renderer::Json => Rendered::Json(match offsets {
+                // JSON offsets index the file as stored.
+                Some(map) => json::Items::with_offsets(file, diagnostics, &|o| map.stored(o)),
+                None => json::Items::new(file, diagnostics),
+            }),
             Renderer::Sarif => Rendered::Sarif(
                 diagnostics
                     .iter()
@@ -120,6 +126,18 @@ pub(super) struct Totals {
     /// Findings the baseline hid, and baseline entries no longer found.
     pub(super) matched: usize,
     pub(super) gone: usize,
+    /// Files skipped while walking, with why, in input order.
+    pub(super) skipped: Vec<(SkipReason, String)>,
+    /// `--fail-on-skipped` (or the configuration's `fail-on-skipped:`).
+    pub(super) fail_on_skipped: bool,
+    /// Findings below `--min-severity`, not shown.
+    pub(super) hidden: usize,
+    /// `--min-severity`, when above info.
+    pub(super) min_severity: Option<Severity>,
+    /// Findings shown, per rule.
+    pub(super) by_rule: BTreeMap<std::sync::Arc<str>, usize>,
+    /// Findings `--since` hid.
+    pub(super) unchanged: usize,
     pub(super) fixes: usize,
     pub(super) fixed_files: usize,
 }
@@ -131,14 +149,56 @@ impl Totals {
         self.failing += l.failing;
         self.matched += l.baseline_matched;
         self.gone += l.baseline_fixed;
+        self.unchanged += l.unchanged;
+        self.hidden += l.hidden;
+        for (rule, n) in &l.by_rule {
+            *self.by_rule.entry(rule.clone()).or_default() += n;
+        }
         self.fixes += l.fixes_applied;
         self.fixed_files += usize::from(l.fixes_applied > 0);
+    }
+
+    /// Whether skipped files fail the run.
+    fn skipped_fail(&self) -> bool {
+        self.fail_on_skipped && !self.skipped.is_empty()
+    }
+
+    /// The skipped files, for the summary line: " 2 files skipped (too
+    /// large: a.md; binary: b.html)." (empty when none was). A few names
+    /// per reason are listed.
+    fn skipped_note(&self) -> String {
+        const NAMES: usize = 3;
+        if self.skipped.is_empty() {
+            return String::new();
+        }
+        let mut sorted = self.skipped.clone();
+        sorted.sort();
+        let mut groups: Vec<String> = Vec::new();
+        for chunk in sorted.chunk_by(|a, b| a.0 == b.0) {
+            let mut names: Vec<&str> = chunk.iter().take(NAMES).map(|(_, p)| p.as_str()).collect();
+            let more = chunk.len().saturating_sub(NAMES);
+            let more = format!("and {more} more");
+            if chunk.len() > NAMES {
+                names.push(&more);
+            }
+            groups.push(format!("{}: {}", chunk[0].0.label(), names.join(", ")));
+        }
+        format!(
+            " {} skipped ({}){}.",
+            plural(self.skipped.len(), "file", "files"),
+            groups.join("; "),
+            if self.fail_on_skipped {
+                ", which fails the run (--fail-on-skipped)"
+            } else {
+                ""
+            }
+        )
     }
 
     /// The exit status for findings: 2 if a file could not be linted, 1 if
     /// a finding fails the run, else 0.
     fn status(&self) -> ExitStatus {
-        if self.failed > 0 {
+        if self.failed > 0 || self.skipped_fail() {
             ExitStatus::Error
         } else if self.failing > 0 {
             ExitStatus::Findings
@@ -183,7 +243,14 @@ pub(super) fn sink<'a>(
     }
     let summary = Summary { args };
     Ok(match format {
-        OutputFormat::Human | OutputFormat::Compact => Box::new(TextSink { summary }),
+        OutputFormat::Human => Box::new(TextSink {
+            summary,
+            by_rule: true,
+        }),
+        OutputFormat::Compact => Box::new(TextSink {
+            summary,
+            by_rule: false,
+        }),
         OutputFormat::Github => Box::new(GithubSink {
             summary,
             annotations: Vec::new(),
@@ -209,6 +276,15 @@ impl Summary<'_> {
     fn line(&self, totals: &Totals) -> String {
         let mut line = human::summary(&totals.counts, totals.files, totals.failed);
         line.pop();
+        if let Some(min) = totals.min_severity
+            && totals.hidden > 0
+        {
+            line.push_str(&format!(
+                " {} below {min} not shown (--min-severity).",
+                plural(totals.hidden, "finding", "findings"),
+            ));
+        }
+        line.push_str(&totals.skipped_note());
         if self.args.fix {
             line.push_str(&format!(
                 " Applied {} in {}.",
@@ -223,6 +299,12 @@ impl Summary<'_> {
                 totals.gone
             ));
         }
+        if let Some(reference) = &self.args.since {
+            line.push_str(&format!(
+                " Since {reference}: {} on unchanged lines not shown.",
+                plural(totals.unchanged, "finding", "findings")
+            ));
+        }
         line.push('\n');
         line
     }
@@ -232,6 +314,33 @@ impl Summary<'_> {
 /// ready, so memory does not grow with the number of files.
 struct TextSink<'a> {
     summary: Summary<'a>,
+    /// Human output: findings per rule before the summary line, and where
+    /// to read about a rule after it.
+    by_rule: bool,
+}
+
+/// Rules listed in the human summary (the most frequent first).
+const TOP_RULES: usize = 5;
+
+/// The human summary's findings per rule, the most frequent first: a few
+/// lines, then how many rules are not listed.
+fn rule_counts(totals: &Totals) -> String {
+    let mut rules: Vec<(&str, usize)> = totals.by_rule.iter().map(|(r, n)| (&**r, *n)).collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let width = rules.first().map_or(1, |(_, n)| n.to_string().len());
+    let mut text = String::from("Findings by rule:\n");
+    for (rule, n) in rules.iter().take(TOP_RULES) {
+        text.push_str(&format!("  {n:>width$}  {rule}\n"));
+    }
+    if rules.len() > TOP_RULES {
+        let rest: usize = rules[TOP_RULES..].iter().map(|(_, n)| n).sum();
+        text.push_str(&format!(
+            "  and {} from {}\n",
+            plural(rest, "finding", "findings"),
+            plural(rules.len() - TOP_RULES, "more rule", "more rules")
+        ));
+    }
+    text
 }
 
 impl Sink for TextSink<'_> {
@@ -249,7 +358,14 @@ impl Sink for TextSink<'_> {
         totals: &Totals,
     ) -> std::io::Result<ExitStatus> {
         if !self.summary.args.quiet {
+            let listed = self.by_rule && !totals.by_rule.is_empty();
+            if listed {
+                out.write_all(rule_counts(totals).as_bytes())?;
+            }
             out.write_all(self.summary.line(totals).as_bytes())?;
+            if listed {
+                out.write_all(b"Run `claimlint explain ID` for the evidence behind a rule.\n")?;
+            }
         }
         Ok(totals.status())
     }
@@ -347,6 +463,11 @@ impl Sink for JsonSink<'_> {
                     fixed: totals.gone,
                 }),
             fixes_applied: self.args.fix.then_some(totals.fixes),
+            skipped: totals.skipped.len(),
+            hidden: totals.min_severity.map(|_| totals.hidden),
+            since: self.args.since.is_some().then_some(json::SinceSummary {
+                unchanged: totals.unchanged,
+            }),
         };
         self.stream.end(out, &totals.counts, totals.files, extra)?;
         Ok(totals.status())
@@ -435,7 +556,7 @@ impl Sink for BaselineSink<'_> {
                 display_path(&self.path)
             )?;
         }
-        Ok(if totals.failed > 0 {
+        Ok(if totals.failed > 0 || totals.skipped_fail() {
             ExitStatus::Error
         } else {
             ExitStatus::Clean
@@ -475,7 +596,7 @@ impl Sink for DiffSink<'_> {
             };
             writeln!(err, "{line}")?;
         }
-        Ok(if totals.failed > 0 {
+        Ok(if totals.failed > 0 || totals.skipped_fail() {
             ExitStatus::Error
         } else if totals.fixes > 0 {
             ExitStatus::Findings
