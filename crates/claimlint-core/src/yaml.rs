@@ -58,8 +58,42 @@ pub fn parse<T: serde::de::DeserializeOwned>(
         } else {
             "here"
         };
-        LocatedError::new(path, format!("invalid {what}: {message}"))
+        let error = LocatedError::new(path, format!("invalid {what}: {message}"))
             .in_text(text.clone(), span)
-            .label(label)
+            .label(label);
+        match unknown_suggestion(&message) {
+            Some(known) => error.note(format!("did you mean `{known}`?")),
+            None => error,
+        }
     })
+}
+
+/// For serde's "unknown field `x`, expected one of a, b, c" (or "unknown
+/// variant"), the expected name closest to `x`, when one is close.
+fn unknown_suggestion(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (found, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected one of ")?.1;
+    let names = expected
+        .split(", ")
+        .map(|n| n.trim_matches(|c| c == '`' || c == '\'' || c == ' '));
+    crate::error::did_you_mean(found, names).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_suggestion;
+
+    #[test]
+    fn unknown_fields_and_values_get_the_closest_known_name() {
+        let field = "unknown field `sumary`, expected one of id, severity, summary, message";
+        assert_eq!(unknown_suggestion(field).as_deref(), Some("summary"));
+        let variant = "unknown variant `warnig`, expected one of `info`, `warning`, `error`";
+        assert_eq!(unknown_suggestion(variant).as_deref(), Some("warning"));
+        let far = "unknown field `colour`, expected one of id, severity";
+        assert_eq!(unknown_suggestion(far), None);
+        assert_eq!(unknown_suggestion("invalid type: string"), None);
+    }
 }

@@ -20,6 +20,7 @@ use super::{
     Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
+pub use crate::error::{did_you_mean, distance};
 pub use crate::scan::Workload;
 use crate::scan::{Owner, ScannerBuilder, normalise_phrase};
 use crate::source::SourceFile;
@@ -899,37 +900,6 @@ fn key_span(text: &str, key: &str) -> Option<Range<usize>> {
         offset += line.len();
     }
     None
-}
-
-/// The closest name in `known` to `name`, if close enough to be a typo.
-pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.len() / 3).max(2);
-    known
-        .into_iter()
-        .map(|k| (distance(name, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, k)| k)
-}
-
-/// Edit distance between two strings.
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// Lexicon names and their indices, with the ones rules refer to.
