@@ -191,7 +191,7 @@ pub struct Config {
 fn parse_yaml<T: serde::de::DeserializeOwned + Default>(
     path: &str,
     text: &Arc<str>,
-) -> Result<T, LocatedError> {
+) -> Result<T, Vec<LocatedError>> {
     // An empty file (or one of comments only) is an empty configuration.
     let has_content = text.lines().any(|l| {
         let t = l.trim();
@@ -288,7 +288,7 @@ fn severity_entries(spec: &Option<SeveritySpec>) -> Vec<(Entry, Severity)> {
 impl Config {
     /// Parses configuration `text` of a file shown as `path` in folder `dir`.
     pub fn parse(path: &str, text: Arc<str>, dir: PathBuf) -> Result<Config, Vec<LocatedError>> {
-        let spec: ConfigSpec = parse_yaml(path, &text).map_err(|e| vec![e])?;
+        let spec: ConfigSpec = parse_yaml(path, &text)?;
         let mut errors = Vec::new();
         let include = glob_set(path, &text, &spec.include, &mut errors);
         let exclude = glob_set(path, &text, &spec.exclude, &mut errors);

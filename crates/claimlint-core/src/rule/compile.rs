@@ -80,7 +80,7 @@ fn load_families(file: &RuleFile, families: &mut Families, errors: &mut Vec<Loca
     let spec: FamiliesSpec = match parse_yaml(file) {
         Ok(spec) => spec,
         Err(e) => {
-            errors.push(e);
+            errors.extend(e);
             return;
         }
     };
@@ -138,7 +138,7 @@ fn load_families(file: &RuleFile, families: &mut Families, errors: &mut Vec<Loca
 fn load_facts(file: &RuleFile, facts: &mut BTreeMap<String, Fact>, errors: &mut Vec<LocatedError>) {
     let spec = match parse_yaml::<spec::FactsSpec>(file) {
         Ok(spec) => spec,
-        Err(e) => return errors.push(e),
+        Err(e) => return errors.extend(e),
     };
     let mut ctx = Ctx { file, errors };
     let date_ok = |d: &str| {
@@ -309,19 +309,19 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, LocatedError> {
+fn parse_yaml<T: serde::de::DeserializeOwned>(file: &RuleFile) -> Result<T, Vec<LocatedError>> {
     if let Some(Ok(value)) = file.precompiled.map(serde_json::from_str) {
         return Ok(value);
     }
     if file.text.len() > MAX_RULE_FILE_BYTES {
-        return Err(LocatedError::new(
+        return Err(vec![LocatedError::new(
             &file.path,
             format!(
                 "file is {} bytes; rule and lexicon files are limited to {} bytes",
                 file.text.len(),
                 MAX_RULE_FILE_BYTES
             ),
-        ));
+        )]);
     }
     crate::yaml::parse(&file.path, &file.text, "rule file", "unknown field")
 }
@@ -488,12 +488,12 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
         if file.is_lexicon() {
             match parse_yaml::<LexiconSpec>(file) {
                 Ok(spec) => lexicon_specs.push((file, spec)),
-                Err(e) => errors.push(e),
+                Err(e) => errors.extend(e),
             }
         } else {
             match parse_yaml::<RuleSpec>(file) {
                 Ok(spec) => rule_specs.push((file, spec)),
-                Err(e) => errors.push(e),
+                Err(e) => errors.extend(e),
             }
         }
     }
