@@ -7,9 +7,10 @@ use std::process::Command;
 
 use common::claimlint;
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "check",
     "rules",
+    "lexicons",
     "explain",
     "test-rules",
     "lsp",
