@@ -70,9 +70,17 @@ pub fn parse<T: serde::de::DeserializeOwned>(
             .trim()
             .to_string();
         let before = current.len();
+        // One space per byte (a character of several bytes becomes as
+        // many spaces), line breaks kept.
         let spaces: String = current[entry.clone()]
-            .chars()
-            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .bytes()
+            .map(|b| {
+                if b == b'\n' || b == b'\r' {
+                    b as char
+                } else {
+                    ' '
+                }
+            })
             .collect();
         current.replace_range(entry, &spaces);
         debug_assert_eq!(before, current.len());
