@@ -37,6 +37,21 @@ import pyarrow.parquet as pq
 
 import claimlint
 
+#: A finding's other places (the first copy of a pasted duplicate, each
+#: repeat of a stuffed phrase), as ``Related.to_dict()`` gives them.
+RELATED = pa.struct(
+    [
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("line", pa.int64()),
+        ("column", pa.int64()),
+        ("end_line", pa.int64()),
+        ("end_column", pa.int64()),
+        ("text", pa.string()),
+        ("message", pa.string()),
+    ]
+)
+
 #: Columns of the findings files.
 SCHEMA = pa.schema(
     [
@@ -54,6 +69,7 @@ SCHEMA = pa.schema(
         ("text", pa.string()),
         ("suggestion", pa.string()),
         ("help", pa.string()),
+        ("related", pa.list_(RELATED)),
     ]
 )
 
@@ -80,8 +96,9 @@ def lint_pages(
     for (url, _), diagnostics in zip(items, found):
         for d in diagnostics:
             columns["url"].append(url)
-            for name in SCHEMA.names[1:]:
+            for name in SCHEMA.names[1:-1]:
                 columns[name].append(getattr(d, name))
+            columns["related"].append([r.to_dict() for r in d.related])
     return pa.table(columns, schema=SCHEMA)
 
 

@@ -26,7 +26,7 @@ use claimlint_core::config::{Config, Policy};
 use claimlint_core::document::Format;
 use claimlint_core::error::LocatedError;
 use claimlint_core::linter::Linter as CoreLinter;
-use claimlint_core::render::json::JsonDiagnostic;
+use claimlint_core::render::json::{JsonDiagnostic, JsonRelated};
 use claimlint_core::rule::compile::{self, RuleFile};
 use claimlint_core::source::SourceFile;
 
@@ -439,9 +439,13 @@ struct Diagnostic {
     /// A replacement, when the rule has one.
     suggestion: Option<String>,
     help: Option<String>,
+    /// The other places a finding about many places points at (the first
+    /// copy of a pasted duplicate, each repeat of a stuffed phrase); empty
+    /// for most findings.
+    related: Vec<Related>,
 }
 
-const DIAGNOSTIC_FIELDS: [&str; 14] = [
+const DIAGNOSTIC_FIELDS: [&str; 15] = [
     "path",
     "rule",
     "category",
@@ -456,6 +460,7 @@ const DIAGNOSTIC_FIELDS: [&str; 14] = [
     "text",
     "suggestion",
     "help",
+    "related",
 ];
 
 impl Diagnostic {
@@ -475,6 +480,7 @@ impl Diagnostic {
             text: d.text.to_string(),
             suggestion: d.suggestion.map(str::to_string),
             help: d.help.map(str::to_string),
+            related: d.related.iter().map(Related::from_json).collect(),
         }
     }
 }
@@ -482,7 +488,7 @@ impl Diagnostic {
 #[pymethods]
 impl Diagnostic {
     #[new]
-    #[pyo3(signature = (path, rule, category, severity, message, start, end, line, column, end_line, end_column, text, suggestion=None, help=None))]
+    #[pyo3(signature = (path, rule, category, severity, message, start, end, line, column, end_line, end_column, text, suggestion=None, help=None, related=Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         path: String,
@@ -499,8 +505,13 @@ impl Diagnostic {
         text: String,
         suggestion: Option<String>,
         help: Option<String>,
-    ) -> Self {
-        Self {
+        related: Vec<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let related = related
+            .iter()
+            .map(Related::from_item)
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(Self {
             path,
             rule,
             category,
@@ -515,23 +526,37 @@ impl Diagnostic {
             text,
             suggestion,
             help,
-        }
+            related,
+        })
     }
 
     /// The finding as a ``dict``, keys in the JSON output's order: what
-    /// ``claimlint check --format json`` prints for it.
+    /// ``claimlint check --format json`` prints for it. ``related`` is a
+    /// list of ``dict`` and, as in the JSON output, present only when the
+    /// finding has related places.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         let values = self.values(py)?;
         for (key, value) in DIAGNOSTIC_FIELDS.iter().zip(values.iter()) {
-            d.set_item(key, value)?;
+            if *key == "related" {
+                if !self.related.is_empty() {
+                    let related = self
+                        .related
+                        .iter()
+                        .map(|r| r.to_dict(py))
+                        .collect::<PyResult<Vec<_>>>()?;
+                    d.set_item(key, related)?;
+                }
+            } else {
+                d.set_item(key, value)?;
+            }
         }
         Ok(d)
     }
 
     /// The fields in order, as a tuple (what pickling keeps).
     fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let values: [Bound<'py, PyAny>; 14] = [
+        let values: [Bound<'py, PyAny>; 15] = [
             self.path.as_str().into_pyobject(py)?.into_any(),
             self.rule.as_str().into_pyobject(py)?.into_any(),
             self.category.as_str().into_pyobject(py)?.into_any(),
@@ -546,6 +571,7 @@ impl Diagnostic {
             self.text.as_str().into_pyobject(py)?.into_any(),
             self.suggestion.as_deref().into_pyobject(py)?.into_any(),
             self.help.as_deref().into_pyobject(py)?.into_any(),
+            self.related.clone().into_pyobject(py)?.into_any(),
         ];
         PyTuple::new(py, values)
     }
@@ -561,6 +587,124 @@ impl Diagnostic {
         format!(
             "<Diagnostic {}:{}:{} {}[{}] {:?}>",
             self.path, self.line, self.column, self.severity, self.rule, self.text
+        )
+    }
+}
+
+/// Another place a finding points at: the first copy of a pasted
+/// duplicate, or one repeat of a stuffed phrase. Positioned like a
+/// :class:`Diagnostic` (byte offsets into the UTF-8 text, 1-based lines and
+/// character columns); ``message`` says what the place is.
+#[pyclass(module = "claimlint", frozen, get_all, eq, hash, from_py_object)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Related {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    /// The text at this place.
+    text: String,
+    message: String,
+}
+
+impl Related {
+    fn from_json(r: &JsonRelated<'_>) -> Self {
+        Self {
+            start: r.start,
+            end: r.end,
+            line: r.line,
+            column: r.column,
+            end_line: r.end_line,
+            end_column: r.end_column,
+            text: r.text.to_string(),
+            message: r.message.to_string(),
+        }
+    }
+
+    /// A ``Related``, or a mapping of its fields (what ``to_dict`` gives),
+    /// so that ``Diagnostic(**d.to_dict())`` rebuilds ``d``.
+    fn from_item(item: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(r) = item.cast::<Related>() {
+            return Ok(r.get().clone());
+        }
+        let fields = item.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "related: expected Related or dict, not {}",
+                item.get_type()
+                    .name()
+                    .map_or_else(|_| "?".into(), |n| n.to_string())
+            ))
+        })?;
+        let made = item.py().get_type::<Related>().call((), Some(fields))?;
+        Ok(made.cast::<Related>()?.get().clone())
+    }
+}
+
+#[pymethods]
+impl Related {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        start: usize,
+        end: usize,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        text: String,
+        message: String,
+    ) -> Self {
+        Self {
+            start,
+            end,
+            line,
+            column,
+            end_line,
+            end_column,
+            text,
+            message,
+        }
+    }
+
+    /// The place as a ``dict``, keys as in the JSON output's ``related``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("start", self.start)?;
+        d.set_item("end", self.end)?;
+        d.set_item("line", self.line)?;
+        d.set_item("column", self.column)?;
+        d.set_item("end_line", self.end_line)?;
+        d.set_item("end_column", self.end_column)?;
+        d.set_item("text", &self.text)?;
+        d.set_item("message", &self.message)?;
+        Ok(d)
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let r = slf.borrow();
+        let args = (
+            r.start,
+            r.end,
+            r.line,
+            r.column,
+            r.end_line,
+            r.end_column,
+            r.text.as_str(),
+            r.message.as_str(),
+        )
+            .into_pyobject(py)?;
+        Ok((slf.get_type().into_any(), args))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Related {}:{} {:?} {:?}>",
+            self.line, self.column, self.message, self.text
         )
     }
 }
@@ -893,5 +1037,5 @@ impl Linter {
 #[pymodule]
 mod _claimlint {
     #[pymodule_export]
-    use super::{Diagnostic, Linter, Rule};
+    use super::{Diagnostic, Linter, Related, Rule};
 }

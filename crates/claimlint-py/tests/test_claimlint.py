@@ -80,6 +80,40 @@ def test_diagnostic_attributes_are_the_json_fields(linter):
     assert hash(d) == hash(copy.deepcopy(d))
 
 
+def test_related_places_of_a_pasted_duplicate(linter, cli_json, tmp_path):
+    paragraph = (
+        "Our ketamine infusions are given in a calm room by a nurse who stays with you "
+        "for the whole session and checks your blood pressure every fifteen minutes.\n"
+    )
+    text = "# Visiting us\n\n" + paragraph + "\nKetamine cures depression.\n\n" + paragraph
+    (d,) = [d for d in linter.lint(text, path="post.md") if d.rule == "integrity.duplicate-paragraph"]
+    (first,) = d.related
+    assert isinstance(first, claimlint.Related)
+    body = text.encode()
+    assert body[first.start:first.end].decode() == first.text
+    assert first.start < d.start and (first.line, first.column) == (3, 1)
+    assert body[d.start:d.end] == body[first.start:first.end]
+    assert first.message == "first copy"
+    # The same dict as the command line's JSON, `related` included.
+    (tmp_path / "post.md").write_text(text)
+    (expected,) = [e for e in cli_json(str(tmp_path / "post.md")) if e["rule"] == d.rule]
+    got = d.to_dict()
+    got["path"] = expected["path"]
+    assert got == expected
+    assert got["related"] == [first.to_dict()]
+    # Rebuilt from its dict or its parts, pickled and copied: still equal.
+    assert claimlint.Diagnostic(**d.to_dict()) == d
+    assert claimlint.Diagnostic(**{**d.to_dict(), "related": d.related}) == d
+    assert pickle.loads(pickle.dumps(d)) == d and pickle.loads(pickle.dumps(first)) == first
+    assert hash(copy.deepcopy(d)) == hash(d)
+    assert claimlint.Related(**first.to_dict()) == first
+    with pytest.raises(TypeError, match="related: expected Related or dict"):
+        claimlint.Diagnostic(**{**d.to_dict(), "related": [42]})
+    # Findings about one place have none, and their dicts no `related` key.
+    plain = [x for x in linter.lint(text, path="post.md") if not x.related]
+    assert plain and all("related" not in x.to_dict() for x in plain)
+
+
 def test_offsets_are_utf8_bytes_and_columns_characters(linter):
     text = "Ünser Ärzte: „Ketamin“ — ketamine cures depression.\n"
     (d,) = [d for d in linter.lint(text) if d.rule == "cure.cure-claim"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from typing import List, Optional, Union
 
-from ._claimlint import Diagnostic, Linter, Rule
+from ._claimlint import Diagnostic, Linter, Related, Rule
 from ._errors import ClaimlintError, InputError, RuleError
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Diagnostic",
     "InputError",
     "Linter",
+    "Related",
     "Rule",
     "RuleError",
     "default_linter",

@@ -23,6 +23,8 @@ class Diagnostic:
     text: str
     suggestion: Optional[str]
     help: Optional[str]
+    related: List[Related]
+    """Other places the finding points at (a new list on each access)."""
     def __init__(
         self,
         path: str,
@@ -39,11 +41,41 @@ class Diagnostic:
         text: str,
         suggestion: Optional[str] = None,
         help: Optional[str] = None,
+        related: Sequence[Union[Related, Mapping[str, Any]]] = (),
     ) -> None: ...
     def to_dict(self) -> Dict[str, Any]:
-        """The finding as ``claimlint check --format json`` prints it."""
+        """The finding as ``claimlint check --format json`` prints it
+        (``related`` only when there are related places)."""
     def values(self) -> Tuple[Any, ...]:
         """The fields, in the JSON output's order."""
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Related:
+    """Another place a finding points at (the first copy of a pasted
+    duplicate, one repeat of a stuffed phrase)."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    message: str
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        text: str,
+        message: str,
+    ) -> None: ...
+    def to_dict(self) -> Dict[str, Any]:
+        """The place as in the JSON output's ``related``."""
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
