@@ -173,6 +173,39 @@ fn a_hedge_after_a_relative_clause_does_not_hedge_the_main_claim() {
         "Psilocybin may rewire some brain networks.\n",
         "mechanism.rewire-reset"
     ));
+    // A hedge in an aside or a relative clause after the match qualifies
+    // that, not the claim.
+    assert!(has(
+        &rules,
+        "Ketamine promotes neuroplasticity — the brain’s ability to rewire — which may help restore mood.\n",
+        "mechanism.neuroplasticity"
+    ));
+    assert!(has(
+        &rules,
+        "An IV drip lets the body absorb all the nutrients which are often lost in digestion.\n",
+        "mechanism.absorption-claim"
+    ));
+    // A hedge after the match in the same clause still hedges it.
+    assert!(!has(
+        &rules,
+        "Ketamine promotes neuroplasticity in some people, researchers suspect, and may help mood.\n",
+        "mechanism.neuroplasticity"
+    ));
+}
+
+#[test]
+fn a_rule_may_take_its_required_terms_from_the_page() {
+    let rules = rules();
+    // mechanism.neuroplasticity has `requires_in: page`: the page names the
+    // treatment, the sentence does not.
+    let page = "# Ketamine infusions\n\nWe offer ketamine infusions.\n\nThis process promotes neuroplasticity.\n";
+    assert!(has(&rules, page, "mechanism.neuroplasticity"));
+    // With no health context anywhere on the page, the rule stays silent.
+    assert!(!has(
+        &rules,
+        "# Piano lessons\n\nPractice promotes neuroplasticity.\n",
+        "mechanism.neuroplasticity"
+    ));
 }
 
 #[test]

@@ -401,6 +401,7 @@ fn rule_loading_errors_point_into_the_yaml() {
         "malformed",
         "misplaced-field",
         "bad-tokens",
+        "bad-context",
     ] {
         let stderr = rule_error(fixture, &["--no-default-rules"]);
         assert!(

@@ -18,7 +18,7 @@ use super::{Analysis, diagnostic, overlaps};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::document::SegmentKind;
 use crate::document::sentence::words;
-use crate::rule::{Pattern, Policy, RuleKind};
+use crate::rule::{Pattern, Policy, RuleKind, Scope};
 use crate::scan::Owner;
 
 const CLAUSE_WORDS: &[&str] = &[
@@ -47,6 +47,21 @@ fn breaks_contrast(between: &str) -> bool {
             CONTRAST_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
         })
 }
+
+/// Whether `between` (text between a match and a hedge after it) opens a
+/// relative clause or an aside, which the hedge then qualifies instead of
+/// the match: "promotes neuroplasticity — …, which may help restore mood",
+/// "absorb all the nutrients which are often lost".
+fn opens_aside(between: &str) -> bool {
+    between.contains(['—', '–', '('])
+        || between.contains(" - ")
+        || words(between).any(|w| {
+            let word = &between[w];
+            RELATIVE_WORDS.iter().any(|c| word.eq_ignore_ascii_case(c))
+        })
+}
+
+const RELATIVE_WORDS: &[&str] = &["which", "who", "whom", "whose", "where"];
 
 /// Opens a myth being rebutted: "Myth:", "Myth #2 -", "It is a myth that",
 /// "Some clinics claim that".
@@ -200,7 +215,11 @@ fn check_pattern(
         return Verdict::Drop;
     }
     for &lex in &ctx.requires {
-        if !a.has_lex(k, lex) && !inherits(a, k, lex) {
+        let found = match ctx.requires_in {
+            Scope::Sentence => a.has_lex(k, lex) || inherits(a, k, lex),
+            Scope::Page => a.page_has(lex),
+        };
+        if !found {
             return Verdict::Drop;
         }
     }
@@ -289,12 +308,12 @@ fn check_pattern(
                 // own wording.
                 return h.start < range.start;
             }
-            let between = if h.end <= range.start {
-                &text[h.end..range.start]
+            if h.end <= range.start {
+                !breaks_contrast(&text[h.end..range.start])
             } else {
-                &text[range.end..h.start]
-            };
-            !breaks_contrast(between)
+                let between = &text[range.end..h.start];
+                !breaks_contrast(between) && !opens_aside(between)
+            }
         });
         if hedged {
             match ctx.hedged {

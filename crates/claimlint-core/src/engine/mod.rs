@@ -58,6 +58,9 @@ pub struct Analysis<'a> {
     /// Per sentence, whether its text in the file cites a source, once
     /// looked up; see [`Analysis::cites`].
     cited: std::sync::OnceLock<Vec<std::sync::OnceLock<bool>>>,
+    /// Per lexicon, whether the document's prose holds any of its terms,
+    /// once looked up; see [`Analysis::page_has`].
+    on_page: std::sync::OnceLock<Vec<bool>>,
     /// Number of segments that are the file's prose; the segments after them
     /// are FAQ answers read together with their question (see `answers`),
     /// which only sentence-level rules look at.
@@ -107,6 +110,7 @@ impl<'a> Analysis<'a> {
             words: std::sync::OnceLock::new(),
             word_hashes: std::sync::OnceLock::new(),
             cited: std::sync::OnceLock::new(),
+            on_page: std::sync::OnceLock::new(),
         };
         analysis.scan_segments(&doc, 0);
         let answers = analysis.faq_answers(&doc);
@@ -324,6 +328,21 @@ impl<'a> Analysis<'a> {
     /// (`usize::MAX` when it has none).
     pub fn myth_cue_end(&self, seg: usize) -> usize {
         self.myth_cue_ends[seg]
+    }
+
+    /// Whether a term of lexicon `lex` occurs anywhere in the document's
+    /// prose (FAQ answers read with their question add nothing new).
+    pub fn page_has(&self, lex: LexIdx) -> bool {
+        self.on_page.get_or_init(|| {
+            let n = self.rules.lexicons.len();
+            let mut found = vec![false; n];
+            for seg in 0..self.prose {
+                for (l, f) in found.iter_mut().enumerate() {
+                    *f = *f || !self.seg_lex(seg, l).is_empty();
+                }
+            }
+            found
+        })[lex]
     }
 
     /// Hits of lexicon `lex` in segment `seg` (after `unless` filtering),

@@ -90,6 +90,29 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
     }
 }
 
+/// Brackets and quotation marks: no pattern can name them, and they
+/// carry nothing of a claim's shape, so they are not tokens ("a complete
+/// resolution (remission) of symptoms" reads as its words; "no delayed
+/// “flashbacks”" as "no delayed flashbacks").
+fn is_transparent(c: char) -> bool {
+    matches!(
+        c,
+        '(' | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '\''
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '*'
+            | '_'
+    )
+}
+
 /// [`tokenize_into`] for any text, by characters.
 fn tokenize_chars(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let base = range.start;
@@ -106,7 +129,7 @@ fn tokenize_chars(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     };
     let punct = |from: usize, to: usize, out: &mut Vec<Token>| {
         for (i, c) in text[from..to].char_indices() {
-            if !c.is_whitespace() {
+            if !c.is_whitespace() && !is_transparent(c) {
                 out.push(token(from + i..from + i + c.len_utf8(), Kind::Punct(c)));
             }
         }
@@ -185,7 +208,7 @@ fn tokenize_ascii(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             if i + 1 < end && bytes[i] == b'-' && is_word(bytes[i + 1]) {
                 i += 1;
             }
-        } else if b.is_ascii_whitespace() {
+        } else if b.is_ascii_whitespace() || is_transparent(char::from(b)) {
             i += 1;
         } else {
             out.push(Token {
@@ -584,21 +607,41 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            [
-                "well",
-                "tolerated",
-                ":",
-                "#",
-                "%",
-                "(",
-                "n",
-                "=",
-                "#",
-                ")",
-                "."
-            ]
+            ["well", "tolerated", ":", "#", "%", "n", "=", "#", "."]
         );
         assert_eq!(&"Well-tolerated"[t[1].range.clone()], "tolerated");
+    }
+
+    /// Brackets and quotation marks are not tokens: a pattern reads past
+    /// an aside in brackets or a word in quotes.
+    #[test]
+    fn brackets_and_quotes_are_transparent() {
+        assert_eq!(
+            matches(
+                "\"complete\" \"resolution\" _{0,2} \"of\"",
+                "a complete resolution (remission) of symptoms",
+                &[]
+            ),
+            ["complete resolution (remission) of"]
+        );
+        assert_eq!(
+            matches(
+                "\"no\" \"delayed\" \"flashbacks\"",
+                "There are no delayed \u{201C}flashbacks,\u{201D} either.",
+                &[]
+            ),
+            ["no delayed \u{201C}flashbacks"]
+        );
+        assert_eq!(
+            matches(
+                "\"the\" \"reset\" \"it\"",
+                "giving your body the 'reset' it needs",
+                &[]
+            ),
+            ["the 'reset' it"]
+        );
+        // Other marks still separate words from a gap of words.
+        assert!(matches("\"safe\" _{0,2} \"effective\"", "safe; effective", &[]).is_empty());
     }
 
     /// The byte loop for ASCII text finds the tokens the general reader
@@ -609,6 +652,7 @@ mod tests {
             "Well-tolerated: 90% (n=12).",
             "It's 'safe' - and non-addictive; don't worry -- really-",
             "a-b-c 1.5 2,000 x_y 'quoted' end'",
+            "a (bracketed) [note] {x} \"quoted\" *stressed* _under_ word",
             "  - No headaches\n- No side-effects!",
         ] {
             let (mut a, mut b) = (Vec::new(), Vec::new());

@@ -165,6 +165,18 @@ impl LazyRegex {
     }
 }
 
+/// Where a rule's required lexicons must occur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// In the sentence, or in what it inherits from: a pronoun's
+    /// antecedent, an FAQ question, a list's lead-in.
+    #[default]
+    Sentence,
+    /// Anywhere in the document: a page about a treatment is the context
+    /// of every sentence on it.
+    Page,
+}
+
 /// Context policy of a pattern rule.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -173,6 +185,8 @@ pub struct Context {
     pub cited: Policy,
     pub question: Policy,
     pub requires: Vec<LexIdx>,
+    /// Where `requires` looks for its lexicons.
+    pub requires_in: Scope,
     pub negation_window: usize,
     pub myth: Policy,
     pub quoted: Policy,
@@ -192,6 +206,7 @@ impl Default for Context {
             cited: Policy::Ignore,
             question: Policy::Exempt,
             requires: Vec::new(),
+            requires_in: Scope::Sentence,
             negation_window: 4,
             myth: Policy::Exempt,
             quoted: Policy::Exempt,

@@ -24,6 +24,15 @@ pub enum KindSpec {
     Repetition,
 }
 
+/// `requires_in:` of a context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeSpec {
+    Sentence,
+    Page,
+}
+
 /// What a context condition does to a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[cfg_attr(test, derive(serde::Serialize))]
@@ -58,6 +67,11 @@ pub struct ContextSpec {
     /// subject, in one of the two sentences before it).
     #[serde(default)]
     pub requires: Vec<S<String>>,
+    /// Where `requires` looks: `sentence` (the default; with a pronoun's
+    /// antecedent, an FAQ question, a list's lead-in) or `page` (anywhere
+    /// in the document).
+    #[serde(default)]
+    pub requires_in: Option<S<ScopeSpec>>,
     /// Words before the match that a negator may be (default 4).
     #[serde(default)]
     pub negation_window: Option<S<usize>>,

@@ -167,6 +167,19 @@ impl RuleCompiler<'_, '_> {
                     context.requires.push(i);
                 }
             }
+            if let Some(scope) = &c.requires_in {
+                if c.requires.is_empty() {
+                    ctx.error(
+                        scope,
+                        "`requires_in` needs `requires`",
+                        "nothing to look for",
+                    );
+                }
+                context.requires_in = match scope.value {
+                    spec::ScopeSpec::Sentence => Scope::Sentence,
+                    spec::ScopeSpec::Page => Scope::Page,
+                };
+            }
             for name in &c.exempt_near {
                 if let Some(i) = lexicon_ref(ctx, name, self.lex_index) {
                     context.exempt_near.push(i);
