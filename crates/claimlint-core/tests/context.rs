@@ -483,3 +483,35 @@ fn missing_disclaimer_only_where_the_page_makes_claims() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_rule_reported_once_per_sentence_names_its_other_matches_in_a_note() {
+    let rules = rules();
+    let text =
+        "Our stem cell therapy treats long COVID, the illness that lingers after COVID-19.\n";
+    let found: Vec<_> = rules
+        .lint("t.md", text)
+        .diagnostics
+        .into_iter()
+        .filter(|d| &*d.rule == "regulatory.unapproved-biologic")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(&text[found[0].span.clone()], "long COVID");
+    assert!(
+        found[0]
+            .notes
+            .iter()
+            .any(|n| n == "the same sentence also says “COVID-19”"),
+        "{:?}",
+        found[0].notes
+    );
+    // Two sentences are two findings.
+    let two = "Our stem cells treat long COVID.\n\nOur stem cells treat lupus.\n";
+    assert_eq!(
+        fired(&rules, two)
+            .iter()
+            .filter(|(r, _)| r == "regulatory.unapproved-biologic")
+            .count(),
+        2
+    );
+}

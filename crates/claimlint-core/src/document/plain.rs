@@ -50,7 +50,12 @@ fn is_heading_like(line: &str) -> bool {
     if is_numbered_heading(line) {
         return true;
     }
-    let last = line.chars().last().unwrap_or(' ');
+    // A footnote number after the closing mark ("…antidepressants. 2",
+    // "…in 2019.3,4", a page's superscripts read as text) ends a sentence.
+    let unnoted = line.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == ' ');
+    let noted = unnoted.len() < line.len() && line.len() - unnoted.len() <= 6;
+    let line_end = if noted { unnoted } else { line };
+    let last = line_end.chars().last().unwrap_or(' ');
     if matches!(
         last,
         '.' | '!' | '?' | ':' | ';' | ',' | '…' | '"' | '\'' | ')' | '”' | '’'
@@ -216,6 +221,14 @@ mod tests {
         let at = seg.text.find("best treatment").unwrap();
         let span = seg.map.span(&(at..at + 14));
         assert_eq!(&text[span], "best\r\ntreatment");
+    }
+
+    #[test]
+    fn a_footnote_number_after_a_full_stop_ends_a_sentence_not_a_heading() {
+        assert!(!is_heading_like("Most patients respond to it. 2"));
+        assert!(!is_heading_like("It was approved in 2019.3,4"));
+        assert!(is_heading_like("Ketamine in 2024"));
+        assert!(is_heading_like("Top 10"));
     }
 
     #[test]

@@ -413,8 +413,9 @@ fn in_reference_section(a: &Analysis<'_>, seg: usize) -> bool {
 
 pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     let rules = &a.rules.rules;
-    // Per rule: candidate findings in a segment.
-    let mut found: Vec<(usize, Range<usize>, Diagnostic)> = Vec::new();
+    // Per rule: candidate findings in a segment, with their sentence for a
+    // rule reported once per sentence (`None` otherwise).
+    let mut found: Vec<(usize, Option<usize>, Range<usize>, Diagnostic)> = Vec::new();
     let mut group: Vec<(Range<usize>, Diagnostic)> = Vec::new();
     for (seg_index, seg) in a.doc.segments.iter().enumerate() {
         if in_reference_section(a, seg_index) {
@@ -459,7 +460,8 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                             d.severity = lower;
                         }
                     }
-                    found.push((index, hit.range.clone(), d));
+                    let sentence = pattern.once_per_sentence.then_some(k);
+                    found.push((index, sentence, hit.range.clone(), d));
                 }
                 (RuleKind::Substitution(sub), Some(n)) => {
                     let Some((_, replacement)) = sub.swaps.get(n) else {
@@ -491,18 +493,32 @@ pub(super) fn pattern_and_substitution(a: &Analysis<'_>, out: &mut Vec<Diagnosti
                         });
                     }
                     d.suggestion = Some(suggestion);
-                    found.push((index, hit.range.clone(), d));
+                    found.push((index, None, hit.range.clone(), d));
                 }
                 _ => {}
             }
         }
-        // Per rule (a stable sort keeps each rule's findings in order).
-        found.sort_by_key(|(index, _, _)| *index);
+        // Per rule (a stable sort keeps each rule's findings in order). A
+        // rule with `once_per_sentence` reports a sentence once: what else
+        // it matched there ("stem cells for MS, long COVID and COVID-19") is
+        // one claim, named in a note.
+        found.sort_by_key(|(index, ..)| *index);
         let mut found = found.drain(..).peekable();
-        while let Some((index, range, d)) = found.next() {
-            group.push((range, d));
+        let mut last_sentence = None;
+        while let Some((index, sentence, range, d)) = found.next() {
+            match (sentence, group.last_mut()) {
+                (Some(k), Some((_, first))) if last_sentence == Some(k) => {
+                    first.notes.push(format!(
+                        "the same sentence also says “{}”",
+                        a.source.text().get(d.span.clone()).unwrap_or_default()
+                    ));
+                }
+                _ => group.push((range, d)),
+            }
+            last_sentence = sentence;
             if found.peek().is_none_or(|next| next.0 != index) {
                 non_overlapping(&mut group, out);
+                last_sentence = None;
             }
         }
     }

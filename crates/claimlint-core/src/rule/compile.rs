@@ -838,6 +838,11 @@ fn misplaced_fields(spec: &RuleSpec, kind: KindSpec) -> Vec<(&'static str, Optio
         is(KindSpec::Pattern),
     );
     check(
+        "once_per_sentence",
+        spec.once_per_sentence.as_ref().map(span_of),
+        is(KindSpec::Pattern),
+    );
+    check(
         "swap",
         spec.swap.as_ref().map(span_of),
         is(KindSpec::Substitution),

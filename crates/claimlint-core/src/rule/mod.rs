@@ -224,6 +224,8 @@ pub struct Pattern {
     pub tokens: Vec<tokens::TokenPattern>,
     pub unless: Vec<LazyRegex>,
     pub unless_sentence: Vec<LazyRegex>,
+    /// At most one finding per sentence.
+    pub once_per_sentence: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -218,6 +218,10 @@ pub struct RuleSpec {
     /// Regexes; a match anywhere in the sentence exempts the finding.
     #[serde(default)]
     pub unless_sentence: Vec<S<String>>,
+    /// Report a sentence once, however many of the rule's triggers it
+    /// holds (a list of conditions is one claim).
+    #[serde(default)]
+    pub once_per_sentence: Option<S<bool>>,
     #[serde(default)]
     pub context: Option<S<ContextSpec>>,
 

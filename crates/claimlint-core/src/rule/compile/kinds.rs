@@ -144,6 +144,7 @@ impl RuleCompiler<'_, '_> {
             tokens,
             unless,
             unless_sentence,
+            once_per_sentence: spec.once_per_sentence.as_ref().is_some_and(|o| o.value),
         })
     }
 
