@@ -53,7 +53,7 @@ const MAX_FALSE_FLAG_RATE: f64 = 0.05;
 /// is, so that a change that loses ground fails. The targets are
 /// [`REAL_TEST_TARGET_RECALL`] and [`REAL_TEST_TARGET_PRECISION`]; the
 /// floors move up towards them, never down.
-const REAL_TEST_MIN_RECALL: f64 = 0.30;
+const REAL_TEST_MIN_RECALL: f64 = 0.34;
 const REAL_TEST_MIN_PRECISION: f64 = 0.63;
 const REAL_TEST_TARGET_RECALL: f64 = 0.80;
 const REAL_TEST_TARGET_PRECISION: f64 = 0.85;
