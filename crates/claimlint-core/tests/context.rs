@@ -185,6 +185,16 @@ fn a_hedge_after_a_relative_clause_does_not_hedge_the_main_claim() {
         "An IV drip lets the body absorb all the nutrients which are often lost in digestion.\n",
         "mechanism.absorption-claim"
     ));
+    assert!(has(
+        &rules,
+        "Ketamine helps the brain form new neural connections, potentially providing long-term relief.\n",
+        "mechanism.neuroplasticity"
+    ));
+    assert!(has(
+        &rules,
+        "Ketamine helps the brain form new neural connections, potentially providing long-term relief.\n",
+        "mechanism.neuroplasticity"
+    ));
     // A hedge after the match in the same clause still hedges it.
     assert!(!has(
         &rules,

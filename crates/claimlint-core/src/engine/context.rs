@@ -63,6 +63,17 @@ fn opens_aside(between: &str) -> bool {
 
 const RELATIVE_WORDS: &[&str] = &["which", "who", "whom", "whose", "where"];
 
+/// Whether a hedge after a comma opens a participial clause ("…form new
+/// neural connections, potentially providing long-term relief"): it
+/// qualifies the consequence, not the claim before the comma.
+fn opens_participle(between: &str, after_hedge: &str) -> bool {
+    between.contains(',')
+        && words(after_hedge).next().is_some_and(|w| {
+            let word = &after_hedge[w];
+            word.len() > 4 && word.ends_with("ing")
+        })
+}
+
 /// Opens a myth being rebutted: "Myth:", "Myth #2 -", "It is a myth that",
 /// "Some clinics claim that".
 static MYTH_OPEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -312,7 +323,9 @@ fn check_pattern(
                 !breaks_contrast(&text[h.end..range.start])
             } else {
                 let between = &text[range.end..h.start];
-                !breaks_contrast(between) && !opens_aside(between)
+                !breaks_contrast(between)
+                    && !opens_aside(between)
+                    && !opens_participle(between, &text[h.end..])
             }
         });
         if hedged {
