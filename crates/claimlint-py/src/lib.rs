@@ -312,25 +312,7 @@ fn read_rule_path(
 fn read_rule_file(path: &Path, display: &str) -> Result<String, LocatedError> {
     let bytes = std::fs::read(path)
         .map_err(|e| LocatedError::new(display, format!("cannot read rule file: {e}")))?;
-    if bytes.len() > compile::MAX_RULE_FILE_BYTES {
-        return Err(LocatedError::new(
-            display,
-            format!(
-                "rule file is {} bytes; the limit is {}",
-                bytes.len(),
-                compile::MAX_RULE_FILE_BYTES
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        LocatedError::new(
-            display,
-            format!(
-                "rule file is not valid UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    RuleFile::from_bytes(display, bytes).map(|f| f.text.to_string())
 }
 
 /// Reads a configuration file: `(shown path, text, absolute folder)`.

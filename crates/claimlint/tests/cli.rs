@@ -755,3 +755,54 @@ fn lexicons_lists_every_lexicon_with_its_terms() {
     assert_eq!(house["description"], "Words of the house.");
     assert_eq!(house["regexes"].as_array().unwrap().len(), 1);
 }
+
+/// Without the built-in rules, the pack's lexicons and facts stay
+/// available to a user's rules, in `check` as in `rules` and `test-rules`.
+#[test]
+fn user_rules_may_use_the_packs_facts_without_its_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = dir.path().join("crisis.yaml");
+    std::fs::write(
+        &rule,
+        "id: house.crisis\nseverity: error\nsummary: s\nmessage: \"“{match}”: give {fact.crisis_line_us}\"\n\
+         phrases: [hopeless]\ncontext:\n  requires: [treatment]\nexplain: e\nreferences: [\"https://example.org/\"]\n\
+         examples:\n  invalid: [\"Ketamine for people who feel hopeless.\"]\n  valid: [\"Ketamine for depression.\"]\n",
+    )
+    .unwrap();
+    let post = dir.path().join("post.txt");
+    std::fs::write(&post, "Ketamine for people who feel hopeless.\n").unwrap();
+    let rule = rule.to_str().unwrap();
+    let out = claimlint()
+        .args([
+            "--isolated",
+            "--no-default-rules",
+            "--format",
+            "json",
+            "--rules",
+            rule,
+        ])
+        .arg(&post)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["house.crisis"]);
+    for sub in [&["rules"][..], &["test-rules"]] {
+        claimlint()
+            .args(sub)
+            .args(["--no-default-rules", "--rules", rule])
+            .assert()
+            .success();
+    }
+}

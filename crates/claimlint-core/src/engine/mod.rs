@@ -165,7 +165,7 @@ impl<'a> Analysis<'a> {
                 next[l] += 1;
             });
             if rules.has_tokens {
-                self.match_tokens(i, &seg.text, &seg.sentences, start, &mut scratch);
+                self.match_tokens(i, seg.kind, &seg.text, &seg.sentences, start, &mut scratch);
             }
             self.first_sentence.push(self.sentences.len());
             self.sentences
@@ -182,6 +182,7 @@ impl<'a> Analysis<'a> {
     fn match_tokens(
         &mut self,
         seg: usize,
+        kind: crate::document::SegmentKind,
         text: &str,
         sentences: &[Range<usize>],
         start: usize,
@@ -218,6 +219,11 @@ impl<'a> Analysis<'a> {
         at_offsets.clear();
         for group in gates.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             let (r, n, _, _) = group[0];
+            // A rule that does not look at this kind of segment (`scope`)
+            // is not read word by word in it.
+            if !rules.rules[r].applies_to(kind) {
+                continue;
+            }
             let RuleKind::Pattern(p) = &rules.rules[r].kind else {
                 continue;
             };

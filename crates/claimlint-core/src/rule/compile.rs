@@ -54,6 +54,32 @@ impl RuleFile {
         }
     }
 
+    /// A user's rule file from the bytes read at `path`: an error, located
+    /// at the file, when it is larger than [`MAX_RULE_FILE_BYTES`] or not
+    /// UTF-8 (what every front end that reads rule files checks).
+    pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Result<Self, LocatedError> {
+        let path = path.into();
+        if bytes.len() > MAX_RULE_FILE_BYTES {
+            return Err(LocatedError::new(
+                &path,
+                format!(
+                    "rule file is {} bytes; the limit is {MAX_RULE_FILE_BYTES}",
+                    bytes.len()
+                ),
+            ));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self::new(path, text)),
+            Err(e) => Err(LocatedError::new(
+                &path,
+                format!(
+                    "rule file is not valid UTF-8 (at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )),
+        }
+    }
+
     /// Whether the file is a lexicon (it sits in a folder named `lexicon`).
     pub fn is_lexicon(&self) -> bool {
         let mut parts: Vec<&str> = self.path.split(['/', '\\']).collect();

@@ -8,12 +8,12 @@ pub mod rules;
 pub mod selftest;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{ColorChoice, RuleArgs};
 use crate::render::human::{self, Style};
 use crate::walk::{display_path, io_message};
+use claimlint_core::config::Config;
 use claimlint_core::error::LocatedError;
 use claimlint_core::rule::RuleSet;
 use claimlint_core::rule::compile::{self, RuleFile};
@@ -60,40 +60,58 @@ pub fn rule_files_from(path: &Path) -> Result<Vec<RuleFile>, LocatedError> {
         let bytes = std::fs::read(&p).map_err(|e| {
             LocatedError::new(&shown, format!("cannot read rule file: {}", io_message(&e)))
         })?;
-        if bytes.len() > compile::MAX_RULE_FILE_BYTES {
-            return Err(LocatedError::new(
-                &shown,
-                format!(
-                    "rule file is {} bytes; the limit is {}",
-                    bytes.len(),
-                    compile::MAX_RULE_FILE_BYTES
-                ),
-            ));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            LocatedError::new(
-                &shown,
-                format!(
-                    "rule file is not valid UTF-8 (at byte {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
-        files.push(RuleFile {
-            path: shown,
-            text: Arc::from(text),
-            builtin: false,
-            precompiled: None,
-        });
+        files.push(RuleFile::from_bytes(shown, bytes)?);
     }
     Ok(files)
 }
 
-/// Drops rule files read twice (a folder named both on the command line and
-/// in `.claimlint.yaml`), keeping the first.
-pub fn dedup_rule_files(files: &mut Vec<RuleFile>) {
+/// The rule files a run compiles: the built-in pack (`builtin`; all of it
+/// when `defaults`, else only its lexicons and facts, which user rules may
+/// name), then the files under each path given with `--rules`, then those
+/// under each path in the configuration's `rules:` (an error there points
+/// into the configuration). A file reached twice (a folder named both on
+/// the command line and in `.claimlint.yaml`) is read once.
+pub fn rule_files(
+    builtin: Vec<RuleFile>,
+    defaults: bool,
+    cli: &[PathBuf],
+    config: Option<&Config>,
+) -> Result<Vec<RuleFile>, Vec<LocatedError>> {
+    let mut files: Vec<RuleFile> = builtin
+        .into_iter()
+        .filter(|f| defaults || f.is_lexicon() || f.is_facts())
+        .collect();
+    let mut errors = Vec::new();
+    for path in cli {
+        match rule_files_from(&relative_to_cwd(path)) {
+            Ok(more) => files.extend(more),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(c) = config {
+        for (i, path) in c.rules.iter().enumerate() {
+            match rule_files_from(&relative_to_cwd(path)) {
+                Ok(more) => files.extend(more),
+                Err(e) => errors.push(c.rule_path_error(i, e.message)),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| f.builtin || seen.insert(crate::config::absolute(Path::new(&f.path))));
+    Ok(files)
+}
+
+/// `path` relative to the current folder when it is inside it (as paths
+/// are shown), else as it is.
+pub fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = crate::config::absolute(Path::new("."));
+    match path.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Loads the built-in pack (unless disabled) and the extra rule paths, and
@@ -116,30 +134,12 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<LocatedError>> {
             .as_ref()
             .and_then(|c| c.default_rules)
             .unwrap_or(true);
-    let mut files: Vec<RuleFile> = compile::builtin_files()
-        .into_iter()
-        .filter(|f| defaults || f.is_lexicon() || f.is_facts())
-        .collect();
-    let mut errors = Vec::new();
-    for path in &args.rules {
-        match rule_files_from(path) {
-            Ok(more) => files.extend(more),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(c) = &config {
-        for (i, path) in c.rules.iter().enumerate() {
-            let shown = path.strip_prefix(&cwd).unwrap_or(path);
-            match rule_files_from(shown) {
-                Ok(more) => files.extend(more),
-                Err(e) => errors.push(c.rule_path_error(i, e.message)),
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    dedup_rule_files(&mut files);
+    let files = rule_files(
+        compile::builtin_files(),
+        defaults,
+        &args.rules,
+        config.as_ref(),
+    )?;
     compile::load(&files)
 }
 

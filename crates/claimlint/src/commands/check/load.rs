@@ -11,7 +11,7 @@ use super::plural;
 use crate::ExitStatus;
 use crate::cli::CheckArgs;
 use crate::commands::report_rule_errors;
-use crate::commands::rule_files_from;
+use crate::commands::{relative_to_cwd, rule_files};
 use crate::config::{self, Discovery};
 use crate::render::human::{self, Style};
 use crate::walk::Input;
@@ -19,8 +19,8 @@ use claimlint_core::config::{Config, Policy};
 use claimlint_core::error::LocatedError;
 use claimlint_core::linter::Linter;
 use claimlint_core::rule::RuleSet;
+use claimlint_core::rule::compile;
 use claimlint_core::rule::compile::Workload;
-use claimlint_core::rule::compile::{self, RuleFile};
 
 /// What a run lints, and with what.
 pub(super) struct Plan {
@@ -173,34 +173,21 @@ impl<'a> Loader<'a> {
         if let Some(r) = self.by_rules.get(&key) {
             return Some(r.clone());
         }
-        let mut files: Vec<RuleFile> = compile::builtin_files_precompiled()
-            .into_iter()
-            .filter(|f| defaults || f.is_lexicon())
-            .collect();
-        let mut errors = Vec::new();
-        let cli_count = self.args.rules.rules.len();
-        for (i, path) in key.0.iter().enumerate() {
-            match rule_files_from(&relative_to_cwd(path)) {
-                Ok(more) => files.extend(more),
-                Err(e) => match config {
-                    Some(c) if i >= cli_count => {
-                        errors.push(c.rule_path_error(i - cli_count, e.message));
-                    }
-                    _ => errors.push(e),
-                },
+        let loaded = rule_files(
+            compile::builtin_files_precompiled(),
+            defaults,
+            &self.args.rules.rules,
+            config,
+        )
+        .and_then(|files| compile::load_for(&files, self.workload));
+        let errors = match loaded {
+            Ok(r) => {
+                let r = Arc::new(r);
+                self.by_rules.insert(key, r.clone());
+                return Some(r);
             }
-        }
-        if errors.is_empty() {
-            crate::commands::dedup_rule_files(&mut files);
-            match compile::load_for(&files, self.workload) {
-                Ok(r) => {
-                    let r = Arc::new(r);
-                    self.by_rules.insert(key, r.clone());
-                    return Some(r);
-                }
-                Err(e) => errors.extend(e),
-            }
-        }
+            Err(errors) => errors,
+        };
         // Report each rule problem once, however many configurations share it.
         for e in errors {
             let seen = self
@@ -249,15 +236,6 @@ impl<'a> Loader<'a> {
             config,
         });
         Some(self.settings.len() - 1)
-    }
-}
-
-/// `abs` relative to the current folder when it is inside it (for display).
-fn relative_to_cwd(abs: &Path) -> PathBuf {
-    let cwd = config::absolute(Path::new("."));
-    match abs.strip_prefix(&cwd) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
-        _ => abs.to_path_buf(),
     }
 }
 
