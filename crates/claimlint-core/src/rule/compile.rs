@@ -624,6 +624,11 @@ fn load_files(files: &[RuleFile], workload: Workload) -> Result<RuleSet, Vec<Loc
     }
 
     if !errors.is_empty() {
+        // Within a run of errors about one file, in the order they appear
+        // in it (they are found check by check, not line by line).
+        for run in errors.chunk_by_mut(|a, b| a.path == b.path) {
+            run.sort_by_key(|e| e.span.as_ref().map_or(0, |s| s.start));
+        }
         return Err(errors);
     }
     // Only lexicons that a rule names, and those the engine reads for any
