@@ -788,4 +788,65 @@ mod tests {
         }
         assert!(held > 100, "too few held ranges: {held}");
     }
+
+    /// Every token pattern of the built-in pack matches at least one of its
+    /// rule's invalid examples, so `test-rules` covers each variant a rule
+    /// names and no pattern is dead.
+    #[cfg(feature = "default-rules")]
+    #[test]
+    fn every_token_pattern_of_the_pack_matches_one_of_its_examples() {
+        use super::{Analysis, SegLex, tokens};
+        use crate::document::Format;
+        use crate::rule::RuleKind;
+        use crate::source::SourceFile;
+
+        let rules = crate::default_rules().unwrap_or_else(|_| panic!("the pack loads"));
+        let mut uncovered = Vec::new();
+        let mut patterns = 0;
+        for rule in &rules.rules {
+            let RuleKind::Pattern(p) = &rule.kind else {
+                continue;
+            };
+            for (n, pattern) in p.tokens.iter().enumerate() {
+                patterns += 1;
+                let covered = rule.examples.invalid.iter().any(|(text, _)| {
+                    let markdown = text.starts_with("---\n") || text.starts_with("+++\n");
+                    let format = if markdown {
+                        Format::Markdown
+                    } else {
+                        Format::Plain
+                    };
+                    let source = SourceFile::new("example", text.clone());
+                    let a = Analysis::new(&rules, &source, format);
+                    a.doc.segments.iter().enumerate().any(|(seg, segment)| {
+                        let lex = SegLex { analysis: &a, seg };
+                        segment.sentences.iter().any(|sentence| {
+                            let mut toks = Vec::new();
+                            tokens::tokenize_into(&segment.text, sentence.clone(), &mut toks);
+                            let mut found = Vec::new();
+                            tokens::find(
+                                pattern,
+                                &segment.text,
+                                &toks,
+                                &rules.families,
+                                0..toks.len(),
+                                &lex,
+                                &mut found,
+                            );
+                            !found.is_empty()
+                        })
+                    })
+                });
+                if !covered {
+                    uncovered.push(format!("{} pattern {}", rule.id, n + 1));
+                }
+            }
+        }
+        assert!(patterns > 50, "only {patterns} token patterns in the pack");
+        assert!(
+            uncovered.is_empty(),
+            "token patterns no invalid example of their rule matches:\n  {}",
+            uncovered.join("\n  ")
+        );
+    }
 }
