@@ -114,6 +114,32 @@ fn summary(errors: &[LocatedError], what: &str) -> String {
     }
 }
 
+/// The text of a file read as `bytes` from `path`, for a kind of file
+/// (`what`: "rule file", "configuration") that may be at most `limit` bytes
+/// and must be UTF-8; otherwise an error located at the file.
+pub fn text_from_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    limit: usize,
+    what: &str,
+) -> Result<String, LocatedError> {
+    if bytes.len() > limit {
+        return Err(LocatedError::new(
+            path,
+            format!("{what} is {} bytes; the limit is {limit}", bytes.len()),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        LocatedError::new(
+            path,
+            format!(
+                "{what} is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
 /// The closest name in `known` to `name`, if close enough to be a typo.
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.len() / 3).max(2);
@@ -143,4 +169,22 @@ pub fn distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_from_bytes;
+
+    #[test]
+    fn text_from_bytes_checks_size_and_encoding() {
+        assert_eq!(
+            text_from_bytes("a.yaml", b"id: x\n".to_vec(), 100, "rule file").unwrap(),
+            "id: x\n"
+        );
+        let big = text_from_bytes("a.yaml", vec![b'a'; 11], 10, "rule file").unwrap_err();
+        assert_eq!(big.path, "a.yaml");
+        assert_eq!(big.message, "rule file is 11 bytes; the limit is 10");
+        let bad = text_from_bytes("c.yaml", b"ok \xff".to_vec(), 10, "configuration").unwrap_err();
+        assert_eq!(bad.message, "configuration is not valid UTF-8 (at byte 3)");
+    }
 }

@@ -30,9 +30,6 @@ use claimlint_core::render::json::{JsonDiagnostic, JsonRelated};
 use claimlint_core::rule::compile::{self, RuleFile};
 use claimlint_core::source::SourceFile;
 
-/// Largest configuration file read (as the command line).
-const MAX_CONFIG_BYTES: usize = 256 * 1024;
-
 /// Compiled linters kept per process, by their sources: unpickling a
 /// linter that this process already compiled (a Dask worker receiving the
 /// same linter with every task) reuses it instead of compiling again.
@@ -320,24 +317,12 @@ fn read_config(path: &Path) -> Result<(String, String, String), LocatedError> {
     let display = shown(path);
     let bytes = std::fs::read(path)
         .map_err(|e| LocatedError::new(&display, format!("cannot read configuration: {e}")))?;
-    if bytes.len() > MAX_CONFIG_BYTES {
-        return Err(LocatedError::new(
-            &display,
-            format!(
-                "configuration is {} bytes; the limit is {MAX_CONFIG_BYTES}",
-                bytes.len()
-            ),
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        LocatedError::new(
-            &display,
-            format!(
-                "configuration is not valid UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let text = claimlint_core::error::text_from_bytes(
+        &display,
+        bytes,
+        claimlint_core::config::MAX_CONFIG_BYTES,
+        "configuration",
+    )?;
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((display, text, dir.to_string_lossy().into_owned()))

@@ -14,9 +14,6 @@ use crate::walk::{display_path, io_message};
 /// File names looked for, in order, in each folder.
 pub const CONFIG_NAMES: &[&str] = &[".claimlint.yaml", ".claimlint.yml"];
 
-/// Largest configuration file read.
-const MAX_CONFIG_BYTES: usize = 256 * 1024;
-
 /// Reads and parses the configuration file at `path` (checks that need
 /// the rules are done by [`Config::validate`]).
 pub fn load(path: &Path) -> Result<Config, Vec<LocatedError>> {
@@ -27,24 +24,15 @@ pub fn load(path: &Path) -> Result<Config, Vec<LocatedError>> {
             format!("cannot read configuration: {}", io_message(&e)),
         )]
     })?;
-    if bytes.len() > MAX_CONFIG_BYTES {
-        return Err(vec![LocatedError::new(
+    let text: Arc<str> = Arc::from(
+        claimlint_core::error::text_from_bytes(
             &shown,
-            format!(
-                "configuration is {} bytes; the limit is {MAX_CONFIG_BYTES}",
-                bytes.len()
-            ),
-        )]);
-    }
-    let text: Arc<str> = Arc::from(String::from_utf8(bytes).map_err(|e| {
-        vec![LocatedError::new(
-            &shown,
-            format!(
-                "configuration is not valid UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )]
-    })?);
+            bytes,
+            claimlint_core::config::MAX_CONFIG_BYTES,
+            "configuration",
+        )
+        .map_err(|e| vec![e])?,
+    );
     let dir = absolute(path)
         .parent()
         .map(Path::to_path_buf)

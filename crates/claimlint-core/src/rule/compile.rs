@@ -59,25 +59,8 @@ impl RuleFile {
     /// UTF-8 (what every front end that reads rule files checks).
     pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Result<Self, LocatedError> {
         let path = path.into();
-        if bytes.len() > MAX_RULE_FILE_BYTES {
-            return Err(LocatedError::new(
-                &path,
-                format!(
-                    "rule file is {} bytes; the limit is {MAX_RULE_FILE_BYTES}",
-                    bytes.len()
-                ),
-            ));
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self::new(path, text)),
-            Err(e) => Err(LocatedError::new(
-                &path,
-                format!(
-                    "rule file is not valid UTF-8 (at byte {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )),
-        }
+        let text = crate::error::text_from_bytes(&path, bytes, MAX_RULE_FILE_BYTES, "rule file")?;
+        Ok(Self::new(path, text))
     }
 
     /// Whether the file is a lexicon (it sits in a folder named `lexicon`).
