@@ -309,7 +309,12 @@ fn read_rule_path(
 fn read_rule_file(path: &Path, display: &str) -> Result<String, LocatedError> {
     let bytes = std::fs::read(path)
         .map_err(|e| LocatedError::new(display, format!("cannot read rule file: {e}")))?;
-    RuleFile::from_bytes(display, bytes).map(|f| f.text.to_string())
+    claimlint_core::error::text_from_bytes(
+        display,
+        bytes,
+        compile::MAX_RULE_FILE_BYTES,
+        "rule file",
+    )
 }
 
 /// Reads a configuration file: `(shown path, text, absolute folder)`.
