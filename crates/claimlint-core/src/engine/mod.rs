@@ -286,9 +286,9 @@ impl<'a> Analysis<'a> {
             starts.clear();
             for &at in &at_offsets[at.clone()] {
                 // The token holding the gate (it may sit inside a word); a
-                // match that holds it starts at most `max_len - 1` before.
+                // match that holds it starts at most `lead` tokens before.
                 let gi = span.start + sentence.partition_point(|t| t.range.end <= at);
-                let earliest = gi.saturating_sub(pattern.max_len - 1).max(span.start);
+                let earliest = gi.saturating_sub(pattern.lead).max(span.start);
                 starts.extend(earliest..=gi.min(span.end.saturating_sub(1)));
             }
             starts.sort_unstable();

@@ -152,10 +152,10 @@ pub struct TokenPattern {
     pub first: Vec<Node>,
     /// A quick test of [`TokenPattern::first`], read before it.
     pub first_filter: FirstFilter,
-    /// The most tokens a match can span (a lexicon term counted as
-    /// [`MAX_TERM_TOKENS`]): a match holds its gate, so it starts at most this
-    /// many tokens minus one before it.
-    pub max_len: usize,
+    /// The most tokens a match can span before the token where its gate is
+    /// found (a lexicon term counted as its longest term): a match is tried
+    /// only at the gate's token and this many before it.
+    pub lead: usize,
 }
 
 /// A quick test of whether a token can begin a match: its first four
@@ -574,7 +574,7 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
             "the pattern can match no words at all, so it would flag every position",
         ));
     }
-    let Some(gate) = gate(&root, names.families, names.rare) else {
+    let Some((gate, lead)) = gate(&root, names) else {
         return Err(error(
             0..source.len(),
             "the pattern must always contain a word, a quoted word or a `@lexicon` term \
@@ -591,7 +591,7 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
     if let Node::Seq(items) = &root {
         let mut primary_seen = false;
         for item in items {
-            let Some(atoms) = self::gate(item, names.families, names.rare) else {
+            let Some((atoms, _)) = self::gate(item, names) else {
                 continue;
             };
             // Common words ("is", "and", "all") are in nearly every
@@ -609,7 +609,6 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
     }
     let mut first = Vec::new();
     firsts(&root, &mut first);
-    let max_len = max_len(&root, names.term_tokens);
     let first_filter = first_filter(&first);
     Ok(TokenPattern {
         source: source.to_string(),
@@ -618,7 +617,7 @@ pub fn compile(source: &str, names: &Names<'_>) -> Result<TokenPattern, PatternE
         also,
         first,
         first_filter,
-        max_len,
+        lead,
     })
 }
 
@@ -708,9 +707,11 @@ pub fn gate_literal(word: &str) -> String {
 }
 
 /// What must occur for `node` to match, or `None` when it can match
-/// without any word, quoted word or lexicon term.
-fn gate(node: &Node, families: &Families, rare: &dyn Fn(&str) -> bool) -> Option<Vec<GateAtom>> {
-    let mut atoms = match node {
+/// without any word, quoted word or lexicon term; with it, the most tokens
+/// a match of `node` can span before the token where one of them is found.
+fn gate(node: &Node, names: &Names<'_>) -> Option<(Vec<GateAtom>, usize)> {
+    let (families, rare) = (names.families, names.rare);
+    let (mut atoms, lead) = match node {
         Node::Word {
             written, family, ..
         } => {
@@ -718,26 +719,34 @@ fn gate(node: &Node, families: &Families, rare: &dyn Fn(&str) -> bool) -> Option
             if let Some(f) = family {
                 words.extend(families.members(*f).iter().cloned());
             }
-            words
+            let atoms = words
                 .iter()
                 .map(|w| GateAtom::Literal(gate_literal(w)))
-                .collect()
+                .collect();
+            (atoms, 0)
         }
-        Node::Exact(w) => vec![GateAtom::Literal(w.clone())],
-        Node::Lexicon(l, _) => vec![GateAtom::Lexicon(*l)],
+        Node::Exact(w) => (vec![GateAtom::Literal(w.clone())], 0),
+        // A term's hit starts where the term does.
+        Node::Lexicon(l, _) => (vec![GateAtom::Lexicon(*l)], 0),
         Node::Any | Node::Number | Node::Punct(_) | Node::Not(_) => return None,
-        Node::Repeat(inner, min, _) => {
+        Node::Repeat(inner, min, max) => {
             if *min == 0 {
                 return None;
             }
-            gate(inner, families, rare)?
+            // The gate may be found in the last repetition.
+            let (atoms, lead) = gate(inner, names)?;
+            let before = max_len(inner, names.term_tokens) * usize::from(max.saturating_sub(1));
+            (atoms, before + lead)
         }
         Node::Alt(branches) => {
             let mut all = Vec::new();
+            let mut most = 0;
             for b in branches {
-                all.extend(gate(b, families, rare)?);
+                let (atoms, lead) = gate(b, names)?;
+                all.extend(atoms);
+                most = most.max(lead);
             }
-            all
+            (all, most)
         }
         Node::Seq(items) => {
             // The best required item: rare literals, then anything but a
@@ -775,10 +784,16 @@ fn gate(node: &Node, families: &Families, rare: &dyn Fn(&str) -> bool) -> Option
                     std::cmp::Reverse(atoms.len()),
                 )
             };
-            items
+            let (i, (atoms, lead)) = items
                 .iter()
-                .filter_map(|i| gate(i, families, rare))
-                .max_by_key(score)?
+                .enumerate()
+                .filter_map(|(i, item)| Some((i, gate(item, names)?)))
+                .max_by_key(|(_, (atoms, _))| score(atoms))?;
+            let before: usize = items[..i]
+                .iter()
+                .map(|item| max_len(item, names.term_tokens))
+                .sum();
+            (atoms, before + lead)
         }
     };
     atoms.sort();
@@ -795,7 +810,7 @@ fn gate(node: &Node, families: &Families, rare: &dyn Fn(&str) -> bool) -> Option
         GateAtom::Literal(l) => !literals.iter().any(|o| o != l && l.contains(o.as_str())),
         GateAtom::Lexicon(_) => true,
     });
-    Some(atoms)
+    Some((atoms, lead))
 }
 
 /// The pattern in words, for `claimlint explain`.
@@ -973,6 +988,26 @@ mod tests {
         assert!(matches!(&items[2], Node::Repeat(inner, 0, 2) if **inner == Node::Any));
         let p = parse("well-tolerated").unwrap();
         assert!(matches!(&p.root, Node::Seq(items) if items.len() == 2));
+    }
+
+    #[test]
+    fn the_lead_counts_what_a_match_can_hold_before_its_gate() {
+        // The gate is the rarest word, "effective" (these tests' `rare`
+        // takes words over four letters): in front, a match starts there;
+        // last, it starts at most two words before.
+        assert_eq!(parse("effective and safe").unwrap().lead, 0);
+        assert_eq!(parse("safe and effective").unwrap().lead, 2);
+        // An optional lexicon term (two words at most) and a gap before it.
+        let p = parse("@intensifier? \"so\" _{0,3} safe").unwrap();
+        assert_eq!(p.gate, vec![GateAtom::Literal("safe".into())]);
+        assert_eq!(p.lead, 2 + 1 + 3);
+        // Alternatives: the longest way to the gate of any of them.
+        assert_eq!(
+            parse("(\"very\" \"very\" safe | harmless)").unwrap().lead,
+            2
+        );
+        // A repeated group: the gate may be in its last repetition.
+        assert_eq!(parse("(\"is\" safe){1,3}").unwrap().lead, 2 * 2 + 1);
     }
 
     #[test]
