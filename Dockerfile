@@ -6,6 +6,9 @@
 # The working directory is /work, so paths relative to the mounted folder
 # are linted (and its .claimlint.yaml applies), and absolute ones such as
 # /work/posts work too. With no argument, the whole folder is linted.
+# The image holds no git, so `--since REF` exits 2 ("--since needs git");
+# for changed-lines mode, run the binary where the repository's git is
+# (the GitHub Action in action.yml does).
 # Podman reads this file as it is (podman build -t claimlint .).
 
 # Build: the release binary, from the locked dependency versions.
