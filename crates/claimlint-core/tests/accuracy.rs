@@ -831,6 +831,85 @@ fn real_set_is_broad_and_split_by_site() {
     );
 }
 
+/// A second editor's labels of one page of the set (`tests/real/agreement/`,
+/// read by `agreement.py`): excerpts in the page's order, without their text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecondLabels {
+    site: String,
+    page: usize,
+    excerpts: Vec<SecondLabel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecondLabel {
+    #[serde(default)]
+    claims: Vec<Claim>,
+    #[serde(default)]
+    honest: Option<Honest>,
+}
+
+#[test]
+fn second_labels_fit_the_pages_they_label() {
+    let sites: BTreeMap<String, Site> = load_sites()
+        .into_iter()
+        .map(|(_, site)| (site.site.clone(), site))
+        .collect();
+    let dir = Path::new(ROOT).join("tests/real/agreement");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/real/agreement exists") {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        files += 1;
+        let file = path.display();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let second: SecondLabels =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            path.file_stem().unwrap().to_string_lossy(),
+            second.site,
+            "{file}: file name must be <site>.yaml"
+        );
+        let site = sites
+            .get(&second.site)
+            .unwrap_or_else(|| panic!("{file}: no site {} in tests/real/sites", second.site));
+        let page = second
+            .page
+            .checked_sub(1)
+            .and_then(|i| site.pages.get(i))
+            .unwrap_or_else(|| panic!("{file}: {} has no page {}", second.site, second.page));
+        assert_eq!(
+            page.excerpts.len(),
+            second.excerpts.len(),
+            "{file}: one label per excerpt of the page, in order"
+        );
+        for (excerpt, label) in page.excerpts.iter().zip(&second.excerpts) {
+            let short: String = excerpt.text.chars().take(50).collect();
+            assert!(
+                label.claims.is_empty() != label.honest.is_none(),
+                "{file}: claims or `honest:`, not both, for {short}…"
+            );
+            for c in &label.claims {
+                assert!(
+                    excerpt.text.contains(&c.span),
+                    "{file}: span not in its excerpt: {:?}",
+                    c.span
+                );
+                for cat in std::iter::once(&c.category).chain(&c.also) {
+                    assert!(
+                        CLAIM_CATEGORIES.contains(&cat.as_str()),
+                        "{file}: unknown category {cat}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(files >= 50, "only {files} pages labelled twice");
+}
+
 #[test]
 fn the_site_hash_is_fnv1a() {
     // Reference values of FNV-1a 64 (the split must not move).
