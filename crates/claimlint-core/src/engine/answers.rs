@@ -84,6 +84,10 @@ fn qualified_answer(answer: &str) -> Option<bool> {
 /// a sentence in its own right.
 const MAX_QUALIFIED_WORDS: usize = 8;
 
+/// Words that may qualify a treatment name at the start of a question's
+/// subject ("at-home" is two).
+const MAX_SUBJECT_QUALIFIERS: usize = 3;
+
 /// The declarative reading of `question` answered with `negative`.
 /// `subject_end` gives, for an offset in `question`, the end of a treatment
 /// name starting there (so "Is ketamine therapy safe?" has the subject
@@ -119,9 +123,22 @@ pub fn declarative(
     if rest.is_empty() {
         return None;
     }
-    let subject: Range<usize> = match subject_end(rest_at) {
-        Some(end) if end > rest_at => rest_at..end,
-        _ => {
+    // The subject is a treatment name, with the words before it that
+    // qualify it ("at-home KAP", "IV ketamine"); else a pronoun or the
+    // question's first word.
+    let opens_with_pronoun = words(rest)
+        .next()
+        .is_some_and(|w| SUBJECT_WORDS.contains(&rest[w].to_ascii_lowercase().as_str()));
+    let named = words(rest)
+        .take(if opens_with_pronoun {
+            0
+        } else {
+            MAX_SUBJECT_QUALIFIERS + 1
+        })
+        .find_map(|w| subject_end(rest_at + w.start).filter(|&end| end > rest_at + w.start));
+    let subject: Range<usize> = match named {
+        Some(end) => rest_at..end,
+        None => {
             let w = words(rest).next()?;
             let word = rest[w.clone()].to_ascii_lowercase();
             if !SUBJECT_WORDS.contains(&word.as_str()) && w.end >= rest.len() {
@@ -202,6 +219,23 @@ mod tests {
         assert_eq!(
             read("Q: Can you get addicted to ketamine?", "No.", "ketamine").as_deref(),
             Some("you can not get addicted to ketamine.")
+        );
+        assert_eq!(
+            read("Is at-home KAP legal and safe?", "Yes.", "kap").as_deref(),
+            Some("at-home KAP is legal and safe.")
+        );
+        assert_eq!(
+            read(
+                "Are IV ketamine infusions addictive?",
+                "No.",
+                "ketamine infusions"
+            )
+            .as_deref(),
+            Some("IV ketamine infusions are not addictive.")
+        );
+        assert_eq!(
+            read("Is it true that ketamine is addictive?", "No.", "ketamine").as_deref(),
+            Some("it is not true that ketamine is addictive.")
         );
         assert_eq!(read("What is ketamine?", "No.", "ketamine"), None);
         assert_eq!(
