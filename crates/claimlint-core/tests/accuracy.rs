@@ -541,23 +541,30 @@ fn validate(path: &Path, site: &Site, excluded: &[String]) {
                 x.text.chars().count() <= 330,
                 "{file}: excerpt over 300 characters: {short}…"
             );
+            check_labels(&file.to_string(), &x.text, &x.claims, x.honest.is_some());
+        }
+    }
+}
+
+/// Checks the labels of one excerpt: claims or `honest:`, not both; each
+/// span in the excerpt; every category known.
+fn check_labels(file: &str, text: &str, claims: &[Claim], honest: bool) {
+    let short: String = text.chars().take(50).collect();
+    assert!(
+        claims.is_empty() == honest,
+        "{file}: an excerpt has claims or `honest:`, not both: {short}…"
+    );
+    for c in claims {
+        assert!(
+            text.contains(&c.span),
+            "{file}: span not in its excerpt: {:?}",
+            c.span
+        );
+        for cat in std::iter::once(&c.category).chain(&c.also) {
             assert!(
-                x.claims.is_empty() != x.honest.is_none(),
-                "{file}: an excerpt has claims or `honest:`, not both: {short}…"
+                CLAIM_CATEGORIES.contains(&cat.as_str()),
+                "{file}: unknown category {cat}"
             );
-            for c in &x.claims {
-                assert!(
-                    x.text.contains(&c.span),
-                    "{file}: span not in its excerpt: {:?}",
-                    c.span
-                );
-                for cat in std::iter::once(&c.category).chain(&c.also) {
-                    assert!(
-                        CLAIM_CATEGORIES.contains(&cat.as_str()),
-                        "{file}: unknown category {cat}"
-                    );
-                }
-            }
         }
     }
 }
@@ -887,24 +894,12 @@ fn second_labels_fit_the_pages_they_label() {
             "{file}: one label per excerpt of the page, in order"
         );
         for (excerpt, label) in page.excerpts.iter().zip(&second.excerpts) {
-            let short: String = excerpt.text.chars().take(50).collect();
-            assert!(
-                label.claims.is_empty() != label.honest.is_none(),
-                "{file}: claims or `honest:`, not both, for {short}…"
+            check_labels(
+                &file.to_string(),
+                &excerpt.text,
+                &label.claims,
+                label.honest.is_some(),
             );
-            for c in &label.claims {
-                assert!(
-                    excerpt.text.contains(&c.span),
-                    "{file}: span not in its excerpt: {:?}",
-                    c.span
-                );
-                for cat in std::iter::once(&c.category).chain(&c.also) {
-                    assert!(
-                        CLAIM_CATEGORIES.contains(&cat.as_str()),
-                        "{file}: unknown category {cat}"
-                    );
-                }
-            }
         }
     }
     assert!(files >= 50, "only {files} pages labelled twice");
