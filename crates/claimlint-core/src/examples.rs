@@ -27,6 +27,16 @@ fn location(rule: &Rule, span: &std::ops::Range<usize>) -> String {
     format!("{}:{}:{}", rule.origin.path, lc.line, lc.column)
 }
 
+/// The file name and format an example is linted as: Markdown when it
+/// opens with front matter, plain text otherwise.
+pub(crate) fn example_format(text: &str) -> (&'static str, Format) {
+    if text.starts_with("---\n") || text.starts_with("+++\n") {
+        ("example.md", Format::Markdown)
+    } else {
+        ("example.txt", Format::Plain)
+    }
+}
+
 /// Runs the examples of the rules for which `select` is true.
 pub fn check_examples(
     linter: &Linter,
@@ -47,13 +57,7 @@ pub fn check_examples(
             .chain(rule.examples.valid.iter().map(|e| (true, e)));
         for (valid, (text, span)) in cases {
             count += 1;
-            // An example that opens with front matter is Markdown.
-            let markdown = text.starts_with("---\n") || text.starts_with("+++\n");
-            let (name, format) = if markdown {
-                ("example.md", Format::Markdown)
-            } else {
-                ("example.txt", Format::Plain)
-            };
+            let (name, format) = example_format(text);
             let source = SourceFile::new(name, text.clone());
             let found = linter
                 .lint_file(source, format, &Policy::default())

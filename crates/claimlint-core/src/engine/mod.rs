@@ -796,7 +796,6 @@ mod tests {
     #[test]
     fn every_token_pattern_of_the_pack_matches_one_of_its_examples() {
         use super::{Analysis, SegLex, tokens};
-        use crate::document::Format;
         use crate::rule::RuleKind;
         use crate::source::SourceFile;
 
@@ -810,13 +809,8 @@ mod tests {
             for (n, pattern) in p.tokens.iter().enumerate() {
                 patterns += 1;
                 let covered = rule.examples.invalid.iter().any(|(text, _)| {
-                    let markdown = text.starts_with("---\n") || text.starts_with("+++\n");
-                    let format = if markdown {
-                        Format::Markdown
-                    } else {
-                        Format::Plain
-                    };
-                    let source = SourceFile::new("example", text.clone());
+                    let (name, format) = crate::examples::example_format(text);
+                    let source = SourceFile::new(name, text.clone());
                     let a = Analysis::new(&rules, &source, format);
                     a.doc.segments.iter().enumerate().any(|(seg, segment)| {
                         let lex = SegLex { analysis: &a, seg };
