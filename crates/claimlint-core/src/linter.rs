@@ -14,7 +14,6 @@ use crate::config::Policy;
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::document::{Format, ParseOptions};
 use crate::engine;
-use crate::error::Error;
 use crate::render::json::{Items, Stream, SummaryExtra};
 use crate::rule::RuleSet;
 use crate::source::SourceFile;
@@ -83,8 +82,10 @@ impl Linter {
 
     /// A linter for the built-in rule pack (the `default-rules` feature).
     #[cfg(feature = "default-rules")]
-    pub fn builtin() -> Result<Self, Error> {
-        crate::default_rules().map(Self::new).map_err(Error::Rules)
+    pub fn builtin() -> Result<Self, crate::error::Error> {
+        crate::default_rules()
+            .map(Self::new)
+            .map_err(crate::error::Error::Rules)
     }
 
     /// How documents are parsed (for HTML: extra elements to skip).
@@ -155,6 +156,7 @@ impl Linter {
 #[cfg(all(test, feature = "default-rules"))]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn linter() -> Linter {
         Linter::builtin().expect("the built-in pack loads")
