@@ -23,11 +23,11 @@ use crate::yaml::span_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::LocatedError;
 use crate::render::OutputFormat;
+use crate::rule::RuleSet;
+use crate::rule::compile::did_you_mean;
 
 /// Largest configuration file read (`.claimlint.yaml`).
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
-use crate::rule::RuleSet;
-use crate::rule::compile::did_you_mean;
 
 type S<T> = Spanned<T>;
 

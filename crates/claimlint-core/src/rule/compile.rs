@@ -17,7 +17,7 @@ use super::spec::{self, FamiliesSpec, KindSpec, LexiconSpec, RuleSpec, S};
 use super::tokens::{self, Families, GateAtom};
 use super::{
     Context, Examples, Fact, LazyRegex, Lexicon, Origin, Pattern, Policy, RawMatcher, Repetition,
-    Require, RequireScope, Rule, RuleKind, RuleSet, Scope, Special, Substitution, Template, Unit,
+    Require, RequireScope, Rule, RuleKind, RuleSet, Special, Substitution, Template, Unit,
 };
 use crate::error::LocatedError;
 pub use crate::error::{did_you_mean, distance};

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Severity;
 use crate::scan::Scanner;
-pub use spec::{Detect, Policy, RequireScope, Unit};
+pub use spec::{Detect, Policy, RequireScope, Scope, Unit};
 
 pub use crate::scan::{GroupIdx, LexIdx, RuleIdx};
 
@@ -163,18 +163,6 @@ impl LazyRegex {
     pub fn overlaps_match(&self, text: &str, range: &Range<usize>) -> bool {
         self.get().overlaps_match(text, range)
     }
-}
-
-/// Where a rule's required lexicons must occur.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scope {
-    /// In the sentence, or in what it inherits from: a pronoun's
-    /// antecedent, an FAQ question, a list's lead-in.
-    #[default]
-    Sentence,
-    /// Anywhere in the document: a page about a treatment is the context
-    /// of every sentence on it.
-    Page,
 }
 
 /// Context policy of a pattern rule.

@@ -24,12 +24,18 @@ pub enum KindSpec {
     Repetition,
 }
 
-/// `requires_in:` of a context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Where a rule's required lexicons must occur (`requires_in:` of a
+/// context).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "lowercase")]
-pub enum ScopeSpec {
+pub enum Scope {
+    /// In the sentence, or in what it inherits from: a pronoun's
+    /// antecedent, an FAQ question, a list's lead-in.
+    #[default]
     Sentence,
+    /// Anywhere in the document: a page about a treatment is the context
+    /// of every sentence on it.
     Page,
 }
 
@@ -71,7 +77,7 @@ pub struct ContextSpec {
     /// antecedent, an FAQ question, a list's lead-in) or `page` (anywhere
     /// in the document).
     #[serde(default)]
-    pub requires_in: Option<S<ScopeSpec>>,
+    pub requires_in: Option<S<Scope>>,
     /// Words before the match that a negator may be (default 4).
     #[serde(default)]
     pub negation_window: Option<S<usize>>,

@@ -176,10 +176,7 @@ impl RuleCompiler<'_, '_> {
                         "nothing to look for",
                     );
                 }
-                context.requires_in = match scope.value {
-                    spec::ScopeSpec::Sentence => Scope::Sentence,
-                    spec::ScopeSpec::Page => Scope::Page,
-                };
+                context.requires_in = scope.value;
             }
             for name in &c.exempt_near {
                 if let Some(i) = lexicon_ref(ctx, name, self.lex_index) {
